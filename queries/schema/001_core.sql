@@ -18,7 +18,7 @@ CREATE TABLE indicators (
     fingertips_id      INTEGER,                 -- OHID Fingertips indicator ID, if any
     name               VARCHAR NOT NULL,
     short_name         VARCHAR NOT NULL,
-    principle_id       INTEGER NOT NULL REFERENCES principles (principle_id),
+    principle_id       INTEGER NOT NULL,        -- principles.principle_id (checked by het.catalogue)
     unit               VARCHAR NOT NULL,        -- display unit: '%', 'per 100,000', 'years', ...
     value_type         VARCHAR NOT NULL CHECK (value_type IN
                          ('proportion', 'rate', 'mean', 'life expectancy', 'score', 'count', 'ratio')),
@@ -121,7 +121,7 @@ CREATE TABLE extract_files (
 CREATE TABLE extract_events (
     extract_id INTEGER NOT NULL,
     action     VARCHAR NOT NULL CHECK (action IN ('load', 'withdraw')),
-    at         TIMESTAMP NOT NULL,
+    happened_at TIMESTAMP NOT NULL,
     by_user    VARCHAR NOT NULL,
     note       VARCHAR
 );

@@ -1,0 +1,1 @@
+"""het: the Luton Health Equity Town monitor."""

@@ -1,0 +1,117 @@
+"""Commit a checked extract in one transaction, and withdraw one. Nothing is ever overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from het.ingest.problems import ExtractRejected, Problem
+from het.ingest.tidy import ParsedExtract
+from het.store import Store, now_utc, read_query
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a commit did."""
+
+    extract_id: int
+    file_name: str
+    already_loaded: bool
+    rows_loaded: int = 0
+    rows_new: int = 0
+    rows_revised: int = 0
+    rows_unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def commit_extract(
+    store: Store, parsed: ParsedExtract, *, loaded_by: str, source_kind: str, note: str | None = None
+) -> LoadResult:
+    """Write the extract record, its original file and its observations in one transaction.
+
+    An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are
+    already loaded and active is recognised and not loaded again.
+    """
+    if parsed.problems.errors:
+        raise ExtractRejected(parsed.problems.errors)
+    digest = sha256_of(parsed.content)
+    existing = store.query("active_extract_by_sha", sha256=digest)
+    if not existing.empty:
+        return LoadResult(int(existing["extract_id"].iloc[0]), parsed.file_name, already_loaded=True)
+    observations = parsed.observations
+    with store.transaction() as cur:
+        cur.register("incoming", observations)
+        try:
+            rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
+            extract_id = cur.execute(
+                read_query("insert_extract"),
+                {
+                    "file_name": parsed.file_name,
+                    "sha256": digest,
+                    "format": parsed.format,
+                    "source_kind": source_kind,
+                    "loaded_by": loaded_by,
+                    "loaded_at": now_utc(),
+                    "rows_read": parsed.rows_read,
+                    "rows_loaded": len(observations),
+                    "rows_rejected": parsed.rows_read - len(observations),
+                    "rows_new": rows_new,
+                    "rows_revised": rows_revised,
+                    "rows_unchanged": rows_unchanged,
+                    "note": note,
+                },
+            ).fetchone()[0]
+            cur.execute(
+                read_query("insert_extract_file"),
+                {"sha256": digest, "size_bytes": len(parsed.content), "content": parsed.content},
+            )
+            cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
+            cur.execute(
+                read_query("insert_extract_event"),
+                {
+                    "extract_id": extract_id,
+                    "action": "load",
+                    "happened_at": now_utc(),
+                    "by_user": loaded_by,
+                    "note": note,
+                },
+            )
+        finally:
+            cur.unregister("incoming")
+    return LoadResult(
+        extract_id,
+        parsed.file_name,
+        already_loaded=False,
+        rows_loaded=len(observations),
+        rows_new=rows_new,
+        rows_revised=rows_revised,
+        rows_unchanged=rows_unchanged,
+        warnings=parsed.problems.warnings,
+    )
+
+
+def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str | None = None) -> None:
+    """Withdraw an active extract: its rows stay, and the values it had superseded become current again."""
+    with store.transaction() as cur:
+        changed = cur.execute(
+            read_query("set_extract_status"),
+            {"extract_id": extract_id, "old_status": "active", "new_status": "withdrawn"},
+        ).fetchall()
+        if not changed:
+            raise ValueError(
+                f"extract {extract_id} is not an active extract (see `python -m het extracts list`)"
+            )
+        cur.execute(
+            read_query("insert_extract_event"),
+            {
+                "extract_id": extract_id,
+                "action": "withdraw",
+                "happened_at": now_utc(),
+                "by_user": by_user,
+                "note": note,
+            },
+        )

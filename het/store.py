@@ -1,0 +1,191 @@
+"""The het store: one DuckDB file, created and migrated in order on first use.
+
+One process (the app, or one CLI command) owns the file: it holds a single connection and
+hands out a cursor per thread. Every committed change bumps the data version, which cached
+reads use as their key so that a new extract shows up at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+SCHEMA_DIR = QUERIES_DIR / "schema"
+DEFAULT_DB = ROOT / "data" / "het.duckdb"
+
+_MIGRATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+)
+"""
+
+
+class StoreLockedError(RuntimeError):
+    """The store file is held by another process (usually the running app)."""
+
+
+def default_db_path() -> Path:
+    """The store file: `HET_DB` if set, else data/het.duckdb in the checkout."""
+    return Path(os.environ.get("HET_DB") or DEFAULT_DB)
+
+
+@functools.cache
+def read_query(name: str) -> str:
+    """The text of queries/<name>.sql (one statement, parameters bound as $name)."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no query named {name!r}: expected {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def schema_files() -> list[tuple[int, str, Path]]:
+    """The numbered migrations in queries/schema, in the order they are applied."""
+    found = []
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+        number, _, name = path.stem.partition("_")
+        if not number.isdigit():
+            raise ValueError(f"schema file {path.name} must start with a number, e.g. 003_gaps.sql")
+        found.append((int(number), name, path))
+    numbers = [n for n, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"two schema files share a number in {SCHEMA_DIR}: {numbers}")
+    return found
+
+
+def now_utc() -> datetime:
+    """The current time in UTC without tzinfo (DuckDB TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A het DuckDB store file with its schema applied."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"The het store {self.path} is in use by another process (is the het app running?). "
+                    "Stop that process first, or set HET_DB to another store file."
+                ) from exc
+            raise
+        if not read_only:
+            self.migrate()
+
+    # -- connection -------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for the calling thread (DuckDB connections are not shared across threads)."""
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply the schema files not yet applied, each in its own transaction; return their names."""
+        cur = self.cursor()
+        cur.execute(_MIGRATIONS_TABLE)
+        done = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for number, name, path in schema_files():
+            if number in done:
+                continue
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(path.read_text(encoding="utf-8"))
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES ($v, $n, $t)",
+                    {"v": number, "n": name, "t": now_utc()},
+                )
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            applied.append(path.name)
+        return applied
+
+    # -- reads ------------------------------------------------------------------------------
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters and return a DataFrame."""
+        cur = self.cursor()
+        try:
+            return cur.execute(read_query(name), params).df()
+        finally:
+            cur.close()
+
+    def data_version(self) -> int:
+        """A number that changes with every committed load, withdrawal or reference reload."""
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def meta(self, key: str) -> str | None:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchone()
+        return row[0] if row else None
+
+    def table_counts(self) -> pd.DataFrame:
+        """Every table and view with its row count."""
+        tables = self.query("store_tables")
+        cur = self.cursor()
+        tables["row_count"] = [
+            cur.execute(read_query("table_row_count"), {"table_name": name}).fetchone()[0]
+            for name in tables["table_name"]
+        ]
+        return tables
+
+    def content_checksum(self) -> str:
+        """A sha256 over every user table's rows, to show a failed load left the store as it was."""
+        cur = self.cursor()
+        digest = hashlib.sha256()
+        tables = self.query("store_tables")
+        for table in sorted(tables.loc[tables["kind"] == "table", "table_name"]):
+            rows = cur.execute(read_query("table_rows_ordered"), {"table_name": table}).fetchall()
+            digest.update(table.encode())
+            digest.update(repr(rows).encode())
+        return digest.hexdigest()
+
+    # -- writes -----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, *, bump_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on a fresh cursor: commit and bump the data version, or roll back."""
+        if self.read_only:
+            raise PermissionError(f"the store {self.path} was opened read-only")
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            if bump_version:
+                cur.execute(read_query("bump_data_version"))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one meta key inside the caller's transaction."""
+    cur.execute(read_query("set_meta"), {"key": key, "value": value})

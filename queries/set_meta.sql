@@ -1,0 +1,3 @@
+-- Set one meta key. Columns: none. Params: $key, $value.
+INSERT INTO meta (key, value) VALUES ($key, $value)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
