@@ -1,0 +1,7 @@
+"""python -m het: see het.cli."""
+
+import sys
+
+from het.cli import main
+
+sys.exit(main())

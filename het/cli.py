@@ -1,0 +1,147 @@
+"""The het command line: python -m het init | demo | geography load DIR | status | extracts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from het.bootstrap import has_any_extract, prepare_store, remember_geography_dir
+from het.demo import load_demo
+from het.ingest.commit import withdraw_extract
+from het.reference import load_reference
+from het.store import Store, StoreLockedError, default_db_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        with Store(args.db) as store:
+            return args.handler(store, args)
+    except StoreLockedError as exc:
+        print(f"het: {exc}", file=sys.stderr)
+        return 3
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"het: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m het",
+        description="het, the Luton Health Equity Town monitor: manage the DuckDB store.",
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help=f"store file (default: $HET_DB or {default_db_path()})"
+    )
+    sub = parser.add_subparsers(title="commands")
+
+    init = sub.add_parser("init", help="create or migrate the store, load reference data and the demo")
+    init.add_argument("--geography", type=Path, help="a geography pack folder (default: $HET_GEOGRAPHY_DIR)")
+    init.add_argument("--no-demo", action="store_true", help="do not load the demonstration extract")
+    init.set_defaults(handler=_init)
+
+    demo = sub.add_parser("demo", help="load the demonstration extract (again, if it was withdrawn)")
+    demo.set_defaults(handler=_demo)
+
+    geography = sub.add_parser("geography", help="geography packs")
+    geo_sub = geography.add_subparsers(title="geography commands")
+    load = geo_sub.add_parser("load", help="load ward boundaries, lookups, IMD and Census data from DIR")
+    load.add_argument("dir", type=Path, help="a folder laid out like shared/data, with geography.toml")
+    load.set_defaults(handler=_geography_load)
+
+    status = sub.add_parser("status", help="tables, row counts, data version and extracts")
+    status.set_defaults(handler=_status)
+
+    extracts = sub.add_parser("extracts", help="the extract register")
+    ex_sub = extracts.add_subparsers(title="extract commands")
+    ex_list = ex_sub.add_parser("list", help="every load, newest first")
+    ex_list.set_defaults(handler=_extracts_list)
+    ex_withdraw = ex_sub.add_parser("withdraw", help="withdraw an extract; the values it replaced return")
+    ex_withdraw.add_argument("extract_id", type=int)
+    ex_withdraw.add_argument("--by", default="cli", help="who is withdrawing it (recorded)")
+    ex_withdraw.add_argument("--note", default=None)
+    ex_withdraw.set_defaults(handler=_extracts_withdraw)
+    return parser
+
+
+def _init(store: Store, args) -> int:
+    started = time.perf_counter()
+    geography_dir = args.geography.resolve() if args.geography else None
+    done = prepare_store(store, geography_dir=geography_dir, demo=not args.no_demo)
+    for line in done or ["store already up to date"]:
+        print(f"het: {line}")
+    print(
+        f"het: store {store.path} ready at data version {store.data_version()} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+def _demo(store: Store, args) -> int:
+    prepare_store(store, demo=False)
+    result = load_demo(store)
+    if result.already_loaded:
+        print(f"het: the demonstration extract is already active (extract {result.extract_id})")
+    else:
+        print(
+            f"het: loaded the demonstration extract as extract {result.extract_id}: {result.rows_loaded:,} rows"
+        )
+    return 0
+
+
+def _geography_load(store: Store, args) -> int:
+    geography_dir = args.dir.resolve()
+    if not (geography_dir / "geography.toml").is_file():
+        raise FileNotFoundError(f"no geography.toml in {geography_dir}")
+    source = load_reference(store, geography_dir=geography_dir)
+    remember_geography_dir(store, geography_dir)
+    counts = store.table_counts().set_index("table_name")["row_count"]
+    print(f"het: loaded {source}")
+    for table in ["areas", "area_geometries", "ward_deprivation", "lsoa_deprivation", "populations"]:
+        print(f"  {table:<18} {counts[table]:>7,} rows")
+    if not has_any_extract(store):
+        print("het: no extracts yet; run `python -m het demo` for demonstration data")
+    return 0
+
+
+def _status(store: Store, args) -> int:
+    counts = store.table_counts()
+    print(f"het store: {store.path}")
+    print(f"data version: {store.data_version()}")
+    print(f"geography: {store.meta('geography_source') or 'not loaded (run python -m het init)'}")
+    print("\ntables:")
+    for row in counts.itertuples(index=False):
+        print(f"  {row.table_name:<24} {row.kind:<5} {row.row_count:>9,}")
+    print("\nextracts:")
+    _print_register(store)
+    return 0
+
+
+def _extracts_list(store: Store, args) -> int:
+    _print_register(store)
+    return 0
+
+
+def _extracts_withdraw(store: Store, args) -> int:
+    withdraw_extract(store, args.extract_id, by_user=args.by, note=args.note)
+    print(f"het: withdrew extract {args.extract_id}; the values it had replaced are current again")
+    return 0
+
+
+def _print_register(store: Store) -> None:
+    register = store.query("extract_register")
+    if register.empty:
+        print("  none")
+        return
+    for row in register.itertuples(index=False):
+        print(
+            f"  #{row.extract_id:<4} {row.status:<9} {row.format:<10} {row.file_name}  "
+            f"{row.rows_loaded:,} rows ({row.rows_new:,} new, {row.rows_revised:,} revised)  "
+            f"by {row.loaded_by} at {row.loaded_at:%Y-%m-%d %H:%M} UTC"
+        )

@@ -1,0 +1,55 @@
+"""Numbers as the indicator's metadata says to show them: units and decimal places."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def format_value(value: float | None, *, unit: str, decimals: int) -> str:
+    """'62.3%', '82.4 per 100,000', '78.1 years'; an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "–"
+    number = f"{value:,.{int(decimals)}f}"
+    if unit == "%":
+        return f"{number}%"
+    if unit in {"", "number", "score", "ratio"}:
+        return number
+    return f"{number} {unit}"
+
+
+def format_interval(lower: float | None, upper: float | None, *, decimals: int) -> str:
+    """'75.2 to 77.9'; an em dash when either limit is missing."""
+    if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
+        return "–"
+    return f"{lower:,.{int(decimals)}f} to {upper:,.{int(decimals)}f}"
+
+
+def format_column(values: pd.Series, units: pd.Series, decimals: pd.Series) -> pd.Series:
+    """format_value over aligned columns."""
+    return pd.Series(
+        [format_value(v, unit=u, decimals=d) for v, u, d in zip(values, units, decimals, strict=True)],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def format_interval_column(lower: pd.Series, upper: pd.Series, decimals: pd.Series) -> pd.Series:
+    return pd.Series(
+        [format_interval(lo, hi, decimals=d) for lo, hi, d in zip(lower, upper, decimals, strict=True)],
+        index=lower.index,
+        dtype=object,
+    )
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting with = + - or @ get a leading apostrophe, so spreadsheets never run them."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
+            text = out[col]
+            risky = text.map(lambda v: isinstance(v, str) and v[:1] in {"=", "+", "-", "@"})
+            out[col] = np.where(risky, "'" + text.astype(str), text)
+    return out
