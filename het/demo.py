@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het.breakdowns import DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, quintile_label
+from het.breakdowns import DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, TOTAL, quintile_label
 from het.catalogue import read_catalogue
 from het.ingest.commit import LoadResult, commit_extract
 from het.ingest.tidy import read_tidy_csv
@@ -49,7 +49,14 @@ QUINTILE_POSITION = np.array([0.45, 0.2, 0.0, -0.2, -0.45])
 # How much of the ward gradient shows between local authorities.
 BETWEEN_AREA_GRADIENT = 0.6
 GAP_TREND_FACTORS = {"narrowing": (1.3, 0.6), "widening": (0.7, 1.4), "stable": (1.0, 1.0)}
-SE_AT_LUTON = {"life expectancy": 0.3}  # years, for Luton's population; wards scale by sqrt(population)
+# Standard errors, in the indicator's units, for a measure over Luton's whole population (three years
+# pooled for rolling periods): smaller areas and groups scale by sqrt(population).
+SE_AT_LUTON = {
+    ("life expectancy", "years"): 0.3,
+    ("score", "years"): 0.8,
+    ("score", "percentage points"): 1.5,
+}
+LUTON_SIZE = 225_000
 RELATIVE_SE_PER_1000 = 0.015  # other measured values: se = 1.5% of the value per 1,000 people
 
 
@@ -142,14 +149,16 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     england = anchor.england_start + (anchor.england_end - anchor.england_start) * t
     luton = anchor.luton_start + (anchor.luton_end - anchor.luton_start) * t
     low, high = GAP_TREND_FACTORS[anchor.gap_trend]
-    gradient = anchor.deprivation_gradient * (low + (high - low) * t)
+    # Log-linear gradient: the most deprived ward is (1 + gradient) times the least deprived one.
+    slope = np.log1p(anchor.deprivation_gradient) * (low + (high - low) * t)
     pool = 3 if rolling else 1
     frac = age_fraction(ind.age)
+    small_area_from = _small_area_from(anchor)
     out = []
 
-    def emit(area_code, truth, population, breakdown="total", category="", rank=None, period_index=None):
-        idx = range(len(years)) if period_index is None else [period_index]
-        for i in idx:
+    def emit(area_code, truth, population, breakdown=TOTAL, category="", rank=None, only=None):
+        for i in range(len(years)) if only is None else [only]:
+            value = truth[i] if np.ndim(truth) else truth
             out.append(
                 (
                     area_code,
@@ -158,57 +167,73 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
                     breakdown,
                     category,
                     rank,
-                    truth[i] if np.ndim(truth) else truth,
+                    value,
                     population * frac * pool,
+                    population * pool,
                 )
             )
 
     # Benchmarks and comparators move with England, offset by how deprived they are.
+    known = set(geo.areas["area_code"])
     for code, (population, position) in AREA_PROFILE.items():
-        if code in set(geo.areas["area_code"]):
-            relative = 1 + anchor.deprivation_gradient * BETWEEN_AREA_GRADIENT * (position - 0.5)
-            emit(code, england * relative, population)
+        if code in known:
+            emit(code, england * np.exp(slope * BETWEEN_AREA_GRADIENT * (position - 0.5)), population)
     emit(geo.luton_code, luton, geo.luton_population)
 
-    # Wards: the ward set in force at the end of each period, with the real IMD gradient.
+    # Wards on the ward set in force at the end of each period, with the real IMD gradient,
+    # and Luton's local deprivation quintiles; only for indicators published for small areas.
     for i, period in enumerate(periods):
-        wards = geo.wards.loc[geo.wards["ward_set"] == ward_set_for_period(period)]
-        if wards.empty or not anchor.ward_breakdown:
+        if small_area_from is None or years[i] < small_area_from:
             continue
+        wards = geo.wards.loc[geo.wards["ward_set"] == ward_set_for_period(period)]
         score = wards["imd_score"].to_numpy()
         weights = wards["population"].to_numpy()
-        position = (score - np.average(score, weights=weights)) / (score.max() - score.min())
-        for code, pos, pop in zip(wards["ward_code"], position, weights, strict=True):
-            emit(code, luton * (1 + gradient * pos), pop, period_index=i)
+        position = (score - score.min()) / (score.max() - score.min())
+        relative = np.exp(slope[i] * position)
+        relative /= np.average(relative, weights=weights)
+        for code, rel, pop in zip(wards["ward_code"], relative, weights, strict=True):
+            emit(code, luton[i] * rel, pop, only=i)
+        quintile = np.exp(slope[i] * (QUINTILE_POSITION + 0.5))
+        quintile /= quintile.mean()
+        for k, rel in enumerate(quintile, start=1):
+            emit(
+                geo.luton_code,
+                luton[i] * rel,
+                geo.luton_population / 5,
+                DEPRIVATION_LOCAL_QUINTILE,
+                quintile_label(k),
+                k,
+                only=i,
+            )
 
-    # Local deprivation quintiles of Luton.
-    for k, pos in enumerate(QUINTILE_POSITION, start=1):
-        emit(
-            geo.luton_code,
-            luton * (1 + gradient * pos),
-            geo.luton_population / 5,
-            DEPRIVATION_LOCAL_QUINTILE,
-            quintile_label(k),
-            k,
-        )
-
-    # Ethnic groups: a seeded spread around Luton, scaled over time like the deprivation gap.
+    # Ethnic groups: a seeded spread around Luton that widens or narrows like the deprivation gap.
     if anchor.ethnic_spread > 0:
         pops = groups["population_2021"].to_numpy(dtype=float)
         offsets = rng.uniform(-0.5, 0.5, len(groups))
         offsets -= np.average(offsets, weights=pops)
-        scale = gradient / anchor.deprivation_gradient if anchor.deprivation_gradient else np.ones_like(t)
+        change = low + (high - low) * t
         for category, offset, pop in zip(groups["category"], offsets, pops, strict=True):
             emit(
                 geo.luton_code,
-                luton * (1 + anchor.ethnic_spread * offset * np.abs(scale)),
+                luton * np.exp(anchor.ethnic_spread * offset * change),
                 pop,
                 ETHNICITY,
                 category,
             )
 
     frame = pd.DataFrame(
-        out, columns=["area_code", "period", "i", "breakdown", "category", "category_rank", "truth", "n"]
+        out,
+        columns=[
+            "area_code",
+            "period",
+            "i",
+            "breakdown",
+            "category",
+            "category_rank",
+            "truth",
+            "n",
+            "people",
+        ],
     )
     frame = _sample(frame, ind, rng)
     frame.insert(0, "indicator_id", ind.indicator_id)
@@ -216,7 +241,13 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     frame["age"] = ind.age
     frame["period_sort"] = [periods[i].sortable for i in frame["i"]]
     frame["category_rank"] = frame["category_rank"].astype("Int64")
-    return frame.drop(columns=["i", "truth", "n"])
+    return frame.drop(columns=["i", "truth", "n", "people"])
+
+
+def _small_area_from(anchor) -> int | None:
+    """The first year with ward and deprivation-quintile values, or None for area-level indicators."""
+    value = getattr(anchor, "small_area_from", FIRST_YEAR)
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _sample(frame: pd.DataFrame, ind: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
@@ -246,9 +277,10 @@ def _sample(frame: pd.DataFrame, ind: pd.Series, rng: np.random.Generator) -> pd
         result["count"] = count
         result["denominator"] = n if ind.value_type == "rate" else np.nan
     else:
-        base = SE_AT_LUTON.get(ind.value_type)
+        base = SE_AT_LUTON.get((ind.value_type, ind.unit))
         if base is not None:
-            se = base * np.sqrt(225_000 / n)
+            people = frame["people"].to_numpy(dtype=float)
+            se = base * np.sqrt(LUTON_SIZE * (3 if ind.periodicity.startswith("rolling") else 1) / people)
         else:
             se = RELATIVE_SE_PER_1000 * np.abs(truth) * np.sqrt(1000 / n)
         value = rng.normal(truth, se)

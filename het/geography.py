@@ -109,6 +109,32 @@ def equal_count_quintiles(rank: pd.Series) -> pd.Series:
     return rank.map(lambda r: math.ceil(5 * int(r) / n)).astype(int).rename("local_quintile")
 
 
+def carry_lsoa_scores(scores: pd.DataFrame, change: pd.DataFrame) -> pd.DataFrame:
+    """Carry LSOA scores onto a new LSOA set through an exact-fit change lookup.
+
+    ``scores``: lsoa_code, imd_score, national_decile, population (of the old set); ``change``: from_code
+    (old), lsoa_code (new). A new LSOA with one parent (unchanged or split) takes its parent's score and
+    decile; one with several parents (merged) takes their mean weighted by the parents' populations, and a
+    decile only if the parents share it. Returns lsoa_code, imd_score, national_decile.
+    """
+    parents = change.merge(scores.rename(columns={"lsoa_code": "from_code"}), on="from_code", how="left")
+    if parents["imd_score"].isna().any():
+        missing = parents.loc[parents["imd_score"].isna(), "from_code"].iloc[0]
+        raise ValueError(f"LSOA change lookup names {missing}, which has no score")
+    parents["weighted"] = parents["imd_score"] * parents["population"]
+    grouped = parents.groupby("lsoa_code", sort=True)
+    carried = pd.DataFrame(
+        {
+            "imd_score": grouped["weighted"].sum() / grouped["population"].sum(),
+            "national_decile": grouped["national_decile"].agg(
+                lambda d: d.iloc[0] if d.nunique(dropna=False) == 1 else pd.NA
+            ),
+        }
+    ).reset_index()
+    carried["national_decile"] = carried["national_decile"].astype("Int64")
+    return carried[["lsoa_code", "imd_score", "national_decile"]]
+
+
 # --- manifest and file helpers ---------------------------------------------------------------------
 
 
@@ -131,15 +157,20 @@ class _Section:
     def optional(self, key: str) -> str | None:
         return self.get(key) if key in self.table else None
 
+    def file(self, key: str) -> str:
+        """How messages name a file: "boundaries file 'x.geojson'", or "file 'x.csv'" for the key 'file'."""
+        prefix = "" if key == "file" else f"{key.removesuffix('_file')} "
+        return f"{prefix}file '{self.get(key)}'"
+
     def path(self, key: str) -> Path:
         value = self.get(key)
         path = self.pack_dir / value  # an absolute path in the manifest stays absolute
         if not path.is_file():
-            raise ValueError(f"{self.label}: {key} file '{value}' not found at {path}")
+            raise ValueError(f"{self.label}: {self.file(key)} not found at {path}")
         return path
 
     def missing_field(self, key: str, field: str) -> ValueError:
-        return ValueError(f"{self.label}: {key} file '{self.get(key)}' has no field '{field}'")
+        return ValueError(f"{self.label}: {self.file(key)} has no field '{field}'")
 
 
 def _vintage_sections(pack_dir: Path, manifest: dict, name: str) -> list[_Section]:
@@ -184,7 +215,7 @@ def _numeric(frame: pd.DataFrame, column: str, section: _Section, key: str, fiel
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueError(
-            f"{section.label}: {key} file '{section.get(key)}' row {row + 2} field '{field}': "
+            f"{section.label}: {section.file(key)} row {row + 2} field '{field}': "
             f"not a number: {frame[column].iloc[row]!r}"
         )
     return values.astype(float)
@@ -194,7 +225,7 @@ def _unique_codes(codes: pd.Series, section: _Section, key: str, field: str) -> 
     duplicated = codes[codes.duplicated()]
     if not duplicated.empty:
         raise ValueError(
-            f"{section.label}: {key} file '{section.get(key)}' field '{field}' repeats "
+            f"{section.label}: {section.file(key)} field '{field}' repeats "
             f"{duplicated.iloc[0]!r}; each code must appear once"
         )
 
@@ -276,6 +307,15 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
     lsoa_bounds = {v: _read_boundaries(s) for v, s in lsoa_sections.items()}
     ward_sections = {s.get("vintage"): s for s in _vintage_sections(pack_dir, manifest, "ward_sets")}
     ward_bounds = {v: _read_boundaries(s) for v, s in ward_sections.items()}
+    seen_wards: dict[str, str] = {}
+    for vintage, bounds in ward_bounds.items():
+        for code in bounds["code"]:
+            if code in seen_wards:
+                raise ValueError(
+                    f"{ward_sections[vintage].label}: ward {code} is also in ward set {seen_wards[code]}; "
+                    f"het keys ward tables on the ward code, so ward sets must not share codes"
+                )
+            seen_wards[code] = vintage
     shared_vintages = set(lsoa_sections) & set(ward_sections)
     if shared_vintages:
         raise ValueError(f"{MANIFEST_NAME}: a vintage is both a ward set and an LSOA set: {shared_vintages}")
@@ -372,9 +412,25 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
     ward_deprivation = pd.concat(ward_frames, ignore_index=True)[WARD_DEPRIVATION_COLUMNS]
 
     # The authority as a whole.
-    population_rows.append(_authority_populations(la_code, lsoa_deprivation, dep_vintage, deprivation_pop))
+    dep_lsoas = lsoa_deprivation[lsoa_deprivation["vintage"] == dep_vintage]
+    quintiles = dep_lsoas.groupby("local_quintile", as_index=False, sort=True)["population"].sum()
+    population_rows.append(
+        _authority_populations(
+            la_code,
+            deprivation_pop,
+            quintiles.rename(columns={"local_quintile": "category"}).astype({"category": str}),
+            breakdown="deprivation_local_quintile",
+            parts_source=f"{deprivation_pop.label}, by population-weighted local IMD quintile of "
+            f"{dep_vintage} LSOAs",
+        )
+    )
     if ethnicity is not None:
-        population_rows.append(_authority_populations(la_code, None, None, ethnicity_pop, ethnicity))
+        groups = ethnicity.groupby("category", as_index=False, sort=True)["population"].sum()
+        population_rows.append(
+            _authority_populations(
+                la_code, ethnicity_pop, groups, breakdown="ethnicity", parts_source=ethnicity_pop.label
+            )
+        )
     populations = pd.concat(population_rows, ignore_index=True)[POPULATIONS_COLUMNS]
     populations["population"] = populations["population"].astype(float)
     populations["year"] = populations["year"].astype(int)
@@ -457,7 +513,7 @@ def _read_deprivation(
     if frame["population"].isna().any():
         missing = frame.loc[frame["population"].isna(), "lsoa_code"].iloc[0]
         raise ValueError(
-            f"{section.label}: population_file '{section.get('population_file')}' has no population for {missing}"
+            f"{section.label}: {section.file('population_file')} has no population for {missing}"
         )
     year = _year_for(section, "population_year", population_field, section.get("population_file"))
     label = section.optional("population_label") or (
@@ -508,12 +564,7 @@ def _carry_deprivation(
     from_vintage: str,
     lsoa_bounds: dict,
 ) -> tuple[str, pd.DataFrame]:
-    """Carry LSOA scores onto the next LSOA set through an exact-fit change lookup.
-
-    A child with one parent (unchanged or split) takes its parent's score and decile; a child with several
-    parents (merged) takes their mean weighted by the parents' populations, and a decile only if they share
-    one. Returns the target vintage and (lsoa_code, imd_score, national_decile).
-    """
+    """Read and check the LSOA change lookup; return the target vintage and the carried scores."""
     from_field, to_field, change_field = (section.get(k) for k in ("from_field", "to_field", "change_field"))
     change = _read_csv_fields(
         section, "file", {from_field: "from_code", to_field: "lsoa_code", change_field: "change"}
@@ -533,21 +584,10 @@ def _carry_deprivation(
     ]
     if len(targets) != 1:
         raise ValueError(f"{where} {to_field}: its codes are not exactly one of the other [[lsoa_sets]]")
-    parents = change.merge(
-        deprivation[["lsoa_code", "imd_score", "national_decile"]].rename(columns={"lsoa_code": "from_code"}),
-        on="from_code",
-    ).merge(population.frame.rename(columns={"lsoa_code": "from_code"}), on="from_code")
-    parents["weighted"] = parents["imd_score"] * parents["population"]
-    grouped = parents.groupby("lsoa_code", sort=True)
-    carried = pd.DataFrame(
-        {
-            "imd_score": grouped["weighted"].sum() / grouped["population"].sum(),
-            "national_decile": grouped["national_decile"].agg(
-                lambda d: d.iloc[0] if d.nunique(dropna=False) == 1 else pd.NA
-            ),
-        }
-    ).reset_index()
-    carried["national_decile"] = carried["national_decile"].astype("Int64")
+    scores = deprivation[["lsoa_code", "imd_score", "national_decile"]].merge(
+        population.frame, on="lsoa_code"
+    )
+    carried = carry_lsoa_scores(scores, change[["from_code", "lsoa_code"]])
     return targets[0], carried
 
 
@@ -604,36 +644,13 @@ def _ward_deprivation(
 
 
 def _authority_populations(
-    la_code: str,
-    lsoa_deprivation: pd.DataFrame | None,
-    dep_vintage: str | None,
-    population: _LsoaPopulation,
-    ethnicity: pd.DataFrame | None = None,
+    la_code: str, population: _LsoaPopulation, parts: pd.DataFrame, *, breakdown: str, parts_source: str
 ) -> pd.DataFrame:
-    """Authority totals: by local deprivation quintile (deprivation LSOAs) or by ethnic group."""
+    """The authority's total (the sum over its LSOAs) and its parts (category, population) for one breakdown."""
     total = pd.DataFrame(
-        [
-            {
-                "category": "",
-                "breakdown": "total",
-                "population": population.frame["population"].sum(),
-                "source": population.label,
-            }
-        ]
-    )
-    if ethnicity is not None:
-        parts = ethnicity.groupby("category", as_index=False, sort=True)["population"].sum()
-        parts["breakdown"] = "ethnicity"
-        parts["source"] = population.label
-    else:
-        lsoas = lsoa_deprivation[lsoa_deprivation["vintage"] == dep_vintage]
-        parts = lsoas.groupby("local_quintile", as_index=False, sort=True)["population"].sum()
-        parts = parts.rename(columns={"local_quintile": "category"})
-        parts["category"] = parts["category"].astype(str)
-        parts["breakdown"] = "deprivation_local_quintile"
-        parts["source"] = (
-            f"{population.label}, by population-weighted local IMD quintile of {dep_vintage} LSOAs"
-        )
+        [{"category": "", "population": population.frame["population"].sum(), "breakdown": "total"}]
+    ).assign(source=population.label)
+    parts = parts.assign(breakdown=breakdown, source=parts_source)
     frame = pd.concat([total, parts], ignore_index=True)
     return frame.assign(area_code=la_code, year=population.year)[POPULATIONS_COLUMNS]
 
@@ -672,9 +689,14 @@ def _areas_and_geometries(
                     }
                 )
             )
-    areas = pd.concat(area_frames, ignore_index=True)[AREAS_COLUMNS]
+    # The store keys areas and geometries on area_code alone. ONS keeps an LSOA's code only while its
+    # boundary is unchanged, so a code in two LSOA sets is one area: keep it once, from the last set listed.
+    areas = pd.concat(area_frames, ignore_index=True)
+    areas = areas.drop_duplicates("area_code", keep="last").reset_index(drop=True)[AREAS_COLUMNS]
     areas["is_comparator"] = areas["is_comparator"].astype(bool)
-    return areas, pd.concat(geometry_frames, ignore_index=True)[AREA_GEOMETRIES_COLUMNS]
+    geometries = pd.concat(geometry_frames, ignore_index=True)
+    geometries = geometries.drop_duplicates("area_code", keep="last").reset_index(drop=True)
+    return areas, geometries[AREA_GEOMETRIES_COLUMNS]
 
 
 # --- embedded files ---------------------------------------------------------------------------------

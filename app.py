@@ -1,0 +1,13 @@
+"""het, the Luton Health Equity Town monitor: page config and navigation."""
+
+import streamlit as st
+
+from het.ui.chrome import show_demo_banner
+from het.ui.nav import build_navigation
+
+st.set_page_config(
+    page_title="het · Luton Health Equity Town monitor", page_icon=":material/monitoring:", layout="wide"
+)
+navigation = build_navigation()
+show_demo_banner()
+navigation.run()

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: cached store access, navigation and shared page chrome."""

@@ -1,0 +1,80 @@
+"""Cached access to the store. The app process owns the store file: one connection, a cursor per read.
+
+Every page makes one cached read keyed on the store's data version, so a committed load shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from het.bootstrap import prepare_store
+from het.reference import geography_dir_from_env
+from het.store import Store, default_db_path
+
+
+@st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
+def get_store() -> Store:
+    store = Store(default_db_path())
+    prepare_store(store, geography_dir=geography_dir_from_env())
+    return store
+
+
+def data_version() -> int:
+    return get_store().data_version()
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    latest: pd.DataFrame
+    authority_name: str
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _overview(version: int) -> OverviewData:
+    store = get_store()
+    authority = store.query("authority_code")
+    code, name = authority["area_code"].iloc[0], authority["area_name"].iloc[0]
+    latest = store.query("overview_latest", area_code=code, england_code="E92000001")
+    return OverviewData(latest, name)
+
+
+def overview_data() -> OverviewData:
+    """The latest local and England value of every indicator (the Overview page's one read)."""
+    return _overview(data_version())
+
+
+@dataclass(frozen=True)
+class DataAndMethods:
+    catalogue: pd.DataFrame
+    register: pd.DataFrame
+    geography_source: str
+    data_version: int
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _data_and_methods(version: int) -> DataAndMethods:
+    store = get_store()
+    return DataAndMethods(
+        catalogue=store.query("indicator_catalogue"),
+        register=store.query("extract_register"),
+        geography_source=store.meta("geography_source") or "",
+        data_version=version,
+    )
+
+
+def data_and_methods() -> DataAndMethods:
+    """The catalogue, the extract register and the store's sources (the Data and methods page's one read)."""
+    return _data_and_methods(data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _active_demo(version: int) -> bool:
+    register = get_store().query("extract_register")
+    return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())
+
+
+def demo_is_active() -> bool:
+    return _active_demo(data_version())

@@ -1,0 +1,39 @@
+"""Data and methods: the indicator catalogue, the extract register, methods, sources and licences."""
+
+import streamlit as st
+
+from het.tables import (
+    ATTRIBUTION,
+    METHODS_FILE,
+    SOURCES_FILE,
+    catalogue_table,
+    read_text_file,
+    register_table,
+)
+from het.ui.data import data_and_methods
+
+data = data_and_methods()
+st.title("Where do these numbers come from?")
+st.caption(f"Store data version {data.data_version}. Geography: {data.geography_source or 'not loaded'}.")
+indicators_tab, extracts_tab, methods_tab, sources_tab = st.tabs(
+    ["Indicators", "Extract register", "Methods", "Sources and licences"]
+)
+with indicators_tab:
+    st.markdown(
+        f"**{len(data.catalogue)} indicators** across the eight Marmot principles and overarching outcomes."
+    )
+    st.dataframe(catalogue_table(data.catalogue), hide_index=True, width="stretch", key="catalogue")
+with extracts_tab:
+    st.markdown(
+        "Every load is kept. A newer extract supersedes values by key; withdrawing it brings back "
+        "the values it replaced. Nothing is overwritten or deleted."
+    )
+    if data.register.empty:
+        st.info("No extracts loaded yet.")
+    else:
+        st.dataframe(register_table(data.register), hide_index=True, width="stretch", key="register")
+with methods_tab:
+    st.markdown(read_text_file(METHODS_FILE))
+with sources_tab:
+    st.markdown(f"*{ATTRIBUTION}*")
+    st.markdown(read_text_file(SOURCES_FILE))
