@@ -25,6 +25,7 @@ def test_fresh_start_shows_overview_with_values_and_no_error(app_server, page: P
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     page.screenshot(path=str(artifacts / "overview.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "overview_viewport.png"))
 
     page.get_by_role("link", name="Data and methods").click()
     expect(page.get_by_role("heading", name="Where do these numbers come from?")).to_be_visible(
