@@ -175,9 +175,9 @@ class Store:
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
-            yield cur
-            if bump_version:
+            if bump_version:  # first, so work inside the transaction sees the version it will commit as
                 cur.execute(read_query("bump_data_version"))
+            yield cur
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from het.gaps import refresh_derived
 from het.ingest.problems import ExtractRejected, Problem
 from het.ingest.tidy import ParsedExtract
 from het.store import Store, now_utc, read_query
@@ -82,6 +83,7 @@ def commit_extract(
             )
         finally:
             cur.unregister("incoming")
+        refresh_derived(cur)  # gaps, benchmarks and trends for the new data version
     return LoadResult(
         extract_id,
         parsed.file_name,
@@ -115,3 +117,4 @@ def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str |
                 "note": note,
             },
         )
+        refresh_derived(cur)

@@ -1,0 +1,360 @@
+"""The gap engine: benchmarks, recent trends, and gaps by deprivation, ethnicity and ward, with their trends.
+
+Computed from the current observations inside every committing transaction (het.ingest.commit,
+het.reference), stored keyed by the data version, and read by the pages; nothing is recomputed per click.
+Methods are those of ../shared/METHODS.md, implemented in het.stats; docs/methods.md explains them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from het.breakdowns import DEPRIVATION_BREAKDOWNS, ETHNICITY, TOTAL
+from het.stats.benchmark import (
+    HIGH_IS_GOOD,
+    LOW_IS_GOOD,
+    MUCH_WORSE,
+    NOT_COMPARED,
+    WORSE,
+    compare_with_benchmark,
+)
+from het.stats.sii import sii
+from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
+from het.store import read_query
+
+ENGLAND = "E92000001"
+SII_REPETITIONS = 10_000
+ROLLING_STEP = 3  # rolling three-year periods: only every third period is a non-overlapping point
+SERIES_KEY = ["indicator_id", "area_code", "sex", "age", "breakdown", "category"]
+PERIOD_KEY = ["indicator_id", "period_sort", "sex", "age"]
+GAP_KEY = ["indicator_id", "area_code", "period_sort", "period_label", "sex", "age"]
+
+NARROWING, WIDENING = "gap narrowing", "gap widening"
+NO_CHANGE = "no significant change"
+NO_ORDER_REASON = (
+    "ethnic groups have no natural order, so there is no SII to follow; see each group's own trend"
+)
+
+DERIVED_TABLES = ("benchmark_results", "trend_results", "gap_results", "gap_trends")
+# Derived tables hold only the current version: constant statements over a fixed list of tables.
+_CLEAR = {name: f"DELETE FROM {name}" for name in DERIVED_TABLES}
+
+
+@dataclass(frozen=True)
+class DerivedResults:
+    benchmark_results: pd.DataFrame
+    trend_results: pd.DataFrame
+    gap_results: pd.DataFrame
+    gap_trends: pd.DataFrame
+
+
+def refresh_derived(cur, *, repetitions: int = SII_REPETITIONS) -> DerivedResults:
+    """Recompute every derived result inside the caller's transaction, for its data version."""
+    version = cur.execute(read_query("current_data_version")).fetchone()[0]
+    observations = cur.execute(read_query("gap_inputs")).df()
+    results = compute_derived(observations, repetitions=repetitions)
+    for name in DERIVED_TABLES:
+        cur.execute(_CLEAR[name])
+        frame = getattr(results, name)
+        if not frame.empty:
+            columns = [c for c in _table_columns(cur, name) if c in frame.columns]
+            cur.append(name, frame[columns].assign(data_version=version), by_name=True)
+    return results
+
+
+def _table_columns(cur, table: str) -> list[str]:
+    return cur.execute(read_query("table_columns"), {"table_name": table}).df()["column_name"].tolist()
+
+
+def compute_derived(observations: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> DerivedResults:
+    """Every derived result from a frame shaped like queries/gap_inputs.sql."""
+    obs = observations.copy()
+    obs["category"] = obs["category"].fillna("")
+    benchmarks = benchmark_table(obs)
+    compared = obs.merge(
+        benchmarks[[*PERIOD_KEY, "area_code", "breakdown", "category", "comparison"]],
+        on=[*PERIOD_KEY, "area_code", "breakdown", "category"],
+        how="left",
+    )
+    compared["comparison"] = compared["comparison"].fillna(NOT_COMPARED)
+    gaps = pd.concat(
+        [
+            deprivation_gaps(compared, repetitions=repetitions),
+            ethnicity_gaps(compared),
+            ward_gaps(compared, repetitions=repetitions),
+        ],
+        ignore_index=True,
+    )
+    return DerivedResults(benchmarks, trend_table(obs), gaps, gap_trend_table(gaps, obs))
+
+
+# -- benchmarks ---------------------------------------------------------------------------------
+
+
+def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
+    """Whole areas against England; an area's breakdowns and wards against the area as a whole."""
+    totals = obs[obs["breakdown"] == TOTAL]
+    reference = totals[[*PERIOD_KEY, "area_code", "value"]].rename(
+        columns={"area_code": "benchmark_code", "value": "benchmark_value"}
+    )
+    whole_areas = totals[(totals["area_code"] != ENGLAND) & (totals["area_type"] != "ward")].assign(
+        benchmark_code=ENGLAND
+    )
+    wards = totals[totals["area_type"] == "ward"].assign(benchmark_code=lambda f: f["parent_code"])
+    groups = obs[obs["breakdown"] != TOTAL].assign(benchmark_code=lambda f: f["area_code"])
+    rows = pd.concat([whole_areas, wards, groups], ignore_index=True).merge(
+        reference, on=[*PERIOD_KEY, "benchmark_code"], how="left"
+    )
+    rows["comparison"] = compare_with_benchmark(
+        rows["value"].to_numpy(dtype=float),
+        rows["lower_ci95"].to_numpy(dtype=float),
+        rows["upper_ci95"].to_numpy(dtype=float),
+        rows["benchmark_value"].to_numpy(dtype=float),
+        polarity=rows["polarity"].to_numpy(),
+        lower998=rows["lower_ci998"].to_numpy(dtype=float),
+        upper998=rows["upper_ci998"].to_numpy(dtype=float),
+    )
+    return rows[
+        [*PERIOD_KEY, "area_code", "breakdown", "category", "benchmark_code", "benchmark_value", "comparison"]
+    ]
+
+
+# -- recent trends ------------------------------------------------------------------------------
+
+
+def trend_points(frame: pd.DataFrame, *, key: list[str]) -> pd.DataFrame:
+    """The points the recent-trend rule may use, with a `trend_period` of consecutive years.
+
+    Rolling three-year periods overlap, so only every third period, counted back from the latest,
+    is kept, and those non-overlapping points are renumbered as consecutive years.
+    """
+    frame = frame.copy()
+    start = frame["period_sort"] // 10_000
+    rolling = frame["periodicity"].str.startswith("rolling")
+    latest = start.groupby([frame[k] for k in key]).transform("max")
+    back = latest - start
+    keep = ~rolling | (back % ROLLING_STEP == 0)
+    steps = np.where(rolling, back // ROLLING_STEP, back)
+    frame["trend_period"] = ((3000 - steps) * 10_000).astype("int64")
+    return frame[keep.to_numpy()]
+
+
+def trend_table(obs: pd.DataFrame) -> pd.DataFrame:
+    """The recent-trend marker of every series (area, breakdown, category) of every indicator."""
+    points = trend_points(obs[obs["value"].notna()], key=SERIES_KEY)
+    with_counts = (
+        (points["value_type"] == "proportion") & points["count"].notna() & points["denominator"].notna()
+    )
+    by_series = points.groupby(SERIES_KEY)["count"].transform(lambda c: c.notna().all())
+    use_counts = with_counts & by_series.astype(bool)
+    parts = []
+    if use_counts.any():
+        parts.append(
+            recent_trend(
+                points[use_counts],
+                period="trend_period",
+                count="count",
+                denominator="denominator",
+                polarity="polarity",
+                by=SERIES_KEY,
+            )
+        )
+    if (~use_counts).any():
+        parts.append(
+            recent_trend(points[~use_counts], period="trend_period", polarity="polarity", by=SERIES_KEY)
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*SERIES_KEY, "marker"])
+
+
+# -- gaps ---------------------------------------------------------------------------------------
+
+
+def _sii_scale(value_type: str, multiplier: float, polarity: str) -> tuple[int, float]:
+    """The SII value type (0 other, 1 rate, 2 proportion) and multiplier for an indicator.
+
+    Proportions are fitted on 0..1 and scaled back to the indicator's units; for low-is-good indicators
+    the multiplier is negative, so a positive SII is always the gap that disadvantages the deprived.
+    """
+    kind = {"rate": 1, "proportion": 2}.get(value_type, 0)
+    scale = multiplier if kind == 2 else 1.0
+    return kind, scale * (-1.0 if polarity == LOW_IS_GOOD else 1.0)
+
+
+def _sii_by_indicator(frame: pd.DataFrame, *, by: list[str], repetitions: int) -> pd.DataFrame:
+    """SII and RII for every group of `frame` (quantile, population, value and limits columns)."""
+    parts = []
+    for (indicator, value_type, multiplier, polarity), rows in frame.groupby(
+        ["indicator_id", "value_type", "multiplier", "polarity"], sort=False
+    ):
+        kind, sii_multiplier = _sii_scale(value_type, float(multiplier), polarity)
+        rows = rows.reset_index(drop=True)
+        if kind == 2:
+            for col in ["value", "lower_ci95", "upper_ci95"]:
+                rows[col] = rows[col] / float(multiplier)
+        result = sii(
+            rows,
+            quantile="quantile",
+            population="population",
+            value_type=kind,
+            multiplier=sii_multiplier,
+            repetitions=repetitions,
+            seed=0,
+            by=by,
+        )
+        parts.append(result.assign(indicator_id=indicator))
+    if not parts:
+        return pd.DataFrame(columns=[*by, "indicator_id", "sii", "reason"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _summaries(frame: pd.DataFrame, *, by: list[str], label: str) -> pd.DataFrame:
+    """Per group of rows: best and worst (polarity aware), range and ratio, and the rows significantly worse.
+
+    For no-judgement indicators best and worst mean highest and lowest, and nothing is "worse".
+    """
+    rows = frame.reset_index(drop=True)
+    counts = rows.groupby(by, sort=False).size().rename("n_groups").reset_index()
+    valued = rows[rows["value"].notna()].copy()
+    valued["goodness"] = np.where(valued["polarity"] == LOW_IS_GOOD, -valued["value"], valued["value"])
+    grouped = valued.groupby(by, sort=False)
+    best = valued.loc[grouped["goodness"].idxmax(), [*by, label, "value"]]
+    worst = valued.loc[grouped["goodness"].idxmin(), [*by, label, "value"]]
+    out = counts.merge(
+        best.rename(columns={label: "best_category", "value": "best_value"}), on=by, how="left"
+    )
+    out = out.merge(
+        worst.rename(columns={label: "worst_category", "value": "worst_value"}), on=by, how="left"
+    )
+    extremes = grouped["value"].agg(["max", "min"]).reset_index()
+    out = out.merge(extremes, on=by, how="left")
+    out["gap_abs"] = (out["best_value"] - out["worst_value"]).abs()
+    out["gap_ratio"] = out["max"] / out["min"].replace(0, np.nan)
+    judged = valued["polarity"].isin([HIGH_IS_GOOD, LOW_IS_GOOD])
+    worse = valued[judged & valued["comparison"].isin([WORSE, MUCH_WORSE])].sort_values("goodness")
+    listed = worse.groupby(by, sort=False)[label].agg(["size", lambda names: "; ".join(names)])
+    listed.columns = ["n_significantly_worse", "significantly_worse"]
+    out = out.merge(listed.reset_index(), on=by, how="left")
+    out["n_significantly_worse"] = out["n_significantly_worse"].fillna(0).astype(int)
+    return out.drop(columns=["max", "min"])
+
+
+def deprivation_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.DataFrame:
+    """Per area, period, sex and age: deprivation-group values, SII/RII, and most vs least deprived."""
+    groups = obs[obs["breakdown"].isin(DEPRIVATION_BREAKDOWNS)].copy()
+    if groups.empty:
+        return pd.DataFrame()
+    by = [*GAP_KEY, "breakdown"]
+    # Quintiles and deciles are population-weighted fifths and tenths, so each holds an equal share.
+    groups["quantile"] = groups["category_rank"].astype(float)
+    groups["population"] = 1.0
+    siis = _sii_by_indicator(groups, by=by, repetitions=repetitions)
+    summary = _summaries(groups, by=by, label="category")
+    ends = groups.sort_values("quantile").groupby(by, sort=False)["value"].agg(["first", "last"])
+    ends = ends.rename(columns={"first": "most_deprived_value", "last": "least_deprived_value"}).reset_index()
+    out = summary.merge(ends, on=by).merge(_sii_columns(siis), on=by, how="left")
+    out["gap_abs"] = out["most_deprived_value"] - out["least_deprived_value"]
+    out["gap_ratio"] = out["most_deprived_value"] / out["least_deprived_value"].replace(0, np.nan)
+    return out.assign(dimension="deprivation")
+
+
+def ethnicity_gaps(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per area, period, sex and age: each ethnic group against the area, best-to-worst range, groups worse."""
+    groups = obs[obs["breakdown"] == ETHNICITY]
+    if groups.empty:
+        return pd.DataFrame()
+    out = _summaries(groups, by=[*GAP_KEY, "breakdown"], label="category")
+    return out.assign(dimension="ethnicity", sii_reason=NO_ORDER_REASON)
+
+
+def ward_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.DataFrame:
+    """Per period, sex and age: wards against their authority, best-to-worst range, and a ward-level SII
+    with wards ranked by deprivation within their own ward set (never across ward sets)."""
+    wards = obs[(obs["area_type"] == "ward") & (obs["breakdown"] == TOTAL)].copy()
+    if wards.empty:
+        return pd.DataFrame()
+    wards["breakdown"] = wards["vintage"]
+    wards["area_code"], wards["ward_name"] = wards["parent_code"], wards["area_name"]
+    wards["quantile"] = wards["imd_rank_local"].astype(float)
+    wards["population"] = wards["ward_population"].astype(float)
+    by = [*GAP_KEY, "breakdown"]
+    parts = []
+    for _, rows in wards.groupby("breakdown"):  # one ward set at a time: the full set differs between them
+        siis = _sii_by_indicator(rows, by=by, repetitions=repetitions)
+        summary = _summaries(rows, by=by, label="ward_name")
+        parts.append(summary.merge(_sii_columns(siis), on=by, how="left"))
+    return pd.concat(parts, ignore_index=True).assign(dimension="ward")
+
+
+def _sii_columns(siis: pd.DataFrame) -> pd.DataFrame:
+    keep = [
+        c
+        for c in siis.columns
+        if c in GAP_KEY
+        or c
+        in {"breakdown", "sii", "sii_lower95", "sii_upper95", "rii", "rii_lower95", "rii_upper95", "reason"}
+    ]
+    return siis[keep].rename(columns={"reason": "sii_reason"})
+
+
+# -- gaps over time -----------------------------------------------------------------------------
+
+
+def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """The recent-trend rule on each SII series: gap narrowing, gap widening or no significant change.
+
+    The SII is oriented so that its latest sign counts as the gap; a shrinking gap is narrowing whichever
+    way round it runs. Ward SIIs form one series across the May 2023 ward change (the SII is a summary
+    over the population's deprivation rank, so it is comparable between ward sets).
+    """
+    if gaps.empty:
+        return pd.DataFrame()
+    key = ["indicator_id", "area_code", "sex", "age", "dimension", "series"]
+    series = gaps.assign(series=np.where(gaps["dimension"] == "ward", "wards", gaps["breakdown"]))
+    periodicity = obs.drop_duplicates("indicator_id").set_index("indicator_id")["periodicity"]
+    series["periodicity"] = series["indicator_id"].map(periodicity)
+    ordered = series[series["dimension"] != "ethnicity"].dropna(subset=["sii"])
+    out = []
+    if not ordered.empty:
+        latest = ordered.sort_values("period_sort").groupby(key)["sii"].transform("last")
+        sign = np.where(latest < 0, -1.0, 1.0)
+        oriented = ordered.assign(
+            value=ordered["sii"] * sign,
+            lower_ci95=np.where(sign > 0, ordered["sii_lower95"], -ordered["sii_upper95"]),
+            upper_ci95=np.where(sign > 0, ordered["sii_upper95"], -ordered["sii_lower95"]),
+            polarity=LOW_IS_GOOD,
+        )
+        trend = recent_trend(
+            trend_points(oriented, key=key), period="trend_period", polarity="polarity", by=key
+        )
+        verdicts = {
+            GETTING_BETTER: NARROWING,
+            GETTING_WORSE: WIDENING,
+            CANNOT_BE_CALCULATED: CANNOT_BE_CALCULATED,
+        }
+        trend["verdict"] = trend["marker"].map(verdicts).fillna(NO_CHANGE)
+        out.append(trend)
+    no_sii = series.groupby(key, as_index=False).agg(
+        sii_count=("sii", "count"), reason=("sii_reason", "first")
+    )
+    no_sii = no_sii[no_sii["sii_count"] == 0].assign(verdict=CANNOT_BE_CALCULATED, n_points=0)
+    no_sii["reason"] = no_sii["reason"].fillna("no SII could be calculated for any period")
+    out.append(no_sii)
+    result = pd.concat(out, ignore_index=True)
+    return result.rename(columns={"series": "breakdown"})[
+        [
+            "indicator_id",
+            "area_code",
+            "sex",
+            "age",
+            "dimension",
+            "breakdown",
+            "verdict",
+            "chi2",
+            "slope",
+            "n_points",
+            "reason",
+        ]
+    ]

@@ -1,0 +1,128 @@
+"""Compare values with a benchmark (England, Luton overall, a target) by the Fingertips rule.
+
+The benchmark's point value is compared with the area's own confidence interval (METHODS.md,
+"Comparing a value with a benchmark"). Array in, array out; missing input gives 'not compared'.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from het.stats.ci import _first, _where
+
+# Polarities, as the indicator catalogue spells them (het.catalogue.POLARITIES).
+HIGH_IS_GOOD = "high is good"
+LOW_IS_GOOD = "low is good"
+NO_JUDGEMENT = "no judgement"
+POLARITIES = (HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT)
+
+# Fingertips' own spellings (the 'Polarity' field of its metadata), read case-insensitively after
+# stripping whitespace. 'BOB - Blue orange blue' and 'Not applicable' make no judgement.
+_POLARITY_SPELLINGS = {
+    HIGH_IS_GOOD: HIGH_IS_GOOD,
+    LOW_IS_GOOD: LOW_IS_GOOD,
+    NO_JUDGEMENT: NO_JUDGEMENT,
+    "rag - high is good": HIGH_IS_GOOD,
+    "rag - low is good": LOW_IS_GOOD,
+    "bob - blue orange blue": NO_JUDGEMENT,
+    "not applicable": NO_JUDGEMENT,
+}
+
+# Comparison labels.
+MUCH_BETTER = "much better"
+BETTER = "better"
+SIMILAR = "similar"
+WORSE = "worse"
+MUCH_WORSE = "much worse"
+HIGHER = "higher"
+LOWER = "lower"
+NOT_COMPARED = "not compared"
+
+# Display order: judged labels best to worst, then the no-judgement labels, then not compared.
+LABEL_ORDER = (MUCH_BETTER, BETTER, SIMILAR, WORSE, MUCH_WORSE, HIGHER, LOWER, NOT_COMPARED)
+
+
+def normalise_polarity(polarity):
+    """The catalogue spelling ('high is good', 'low is good', 'no judgement') of a polarity or array of them.
+
+    Accepts the catalogue spellings and Fingertips' ('RAG - High is good', 'RAG - Low is good',
+    'BOB - Blue orange blue', 'Not applicable'), in any case and with surrounding spaces.
+    Anything else, including a missing polarity, raises ValueError naming it.
+    """
+    spelt = np.asarray(polarity, dtype=object)
+    out = np.empty(spelt.shape, dtype=object)
+    for index, raw in np.ndenumerate(spelt):
+        key = raw.strip().lower() if isinstance(raw, str) else None
+        if key not in _POLARITY_SPELLINGS:
+            where = f" in {_where(index)}" if index else ""
+            raise ValueError(
+                f"unknown polarity {raw!r}{where}; expected one of {', '.join(POLARITIES)} "
+                "or a Fingertips spelling such as 'RAG - High is good'"
+            )
+        out[index] = _POLARITY_SPELLINGS[key]
+    return out[()]
+
+
+def compare_with_benchmark(value, lower95, upper95, benchmark, *, polarity, lower998=None, upper998=None):
+    """Label each value 'better', 'similar', 'worse', ... than its benchmark (a numpy object array).
+
+    Method (Fingertips' default benchmarking rule): the benchmark's point value is compared with
+    the area's own interval. Benchmark inside [lower95, upper95] (inclusive) -> 'similar';
+    benchmark below the interval -> the area is higher, above it -> lower. Polarity turns
+    higher/lower into 'better'/'worse' ('high is good', 'low is good'); 'no judgement' keeps
+    'higher'/'lower'. With 99.8% limits too (two levels), a benchmark outside the 99.8% interval
+    gives 'much better'/'much worse'; METHODS.md defines no 'much higher'/'much lower', so
+    'no judgement' stays 'higher'/'lower' at both levels.
+    A missing value, benchmark or limit (any of the four in two-level mode) gives 'not compared'.
+    Inputs broadcast together by position (pandas index is ignored); polarity may be one value
+    or one per element, in any spelling normalise_polarity accepts. Scalars in give a str out.
+    Reference: Fingertips Public Health Technical Guide (benchmarking).
+    """
+    if (lower998 is None) != (upper998 is None):
+        raise ValueError("give both lower998 and upper998 for a two-level comparison, or neither")
+    two_level = lower998 is not None
+    columns = [value, lower95, upper95, benchmark] + ([lower998, upper998] if two_level else [])
+    arrays = np.broadcast_arrays(*(_as_float(column) for column in columns), normalise_polarity(polarity))
+    y, lo95, hi95, bench = arrays[:4]
+    lo998, hi998 = arrays[4:6] if two_level else (lo95, hi95)
+    pol = arrays[-1]
+    _check_limits(lo95, hi95, "lower95", "upper95")
+    if two_level:
+        _check_limits(lo998, hi998, "lower998", "upper998")
+
+    with np.errstate(invalid="ignore"):
+        higher = bench < lo95
+        lower = bench > hi95
+        much = (bench < lo998) | (bench > hi998)
+    missing = np.isnan(y) | np.isnan(bench) | np.isnan(lo95) | np.isnan(hi95)
+    if two_level:
+        missing |= np.isnan(lo998) | np.isnan(hi998)
+
+    high_good = pol == HIGH_IS_GOOD
+    low_good = pol == LOW_IS_GOOD
+    good = (higher & high_good) | (lower & low_good)
+    bad = (lower & high_good) | (higher & low_good)
+    labels = np.full(y.shape, SIMILAR, dtype=object)
+    labels[higher & (pol == NO_JUDGEMENT)] = HIGHER
+    labels[lower & (pol == NO_JUDGEMENT)] = LOWER
+    labels[good] = BETTER
+    labels[bad] = WORSE
+    if two_level:
+        labels[good & much] = MUCH_BETTER
+        labels[bad & much] = MUCH_WORSE
+    labels[missing] = NOT_COMPARED
+    return labels[()]
+
+
+def _as_float(values) -> np.ndarray:
+    """A float array from numbers, None, NaN or pandas NA (missing becomes NaN)."""
+    return np.asarray(values, dtype=float)
+
+
+def _check_limits(lower: np.ndarray, upper: np.ndarray, lower_name: str, upper_name: str) -> None:
+    """Raise ValueError naming the first element whose lower limit is above its upper limit."""
+    bad = _first(lower > upper)  # NaN compares False: missing limits are not errors here
+    if bad is not None:
+        raise ValueError(
+            f"{lower_name} is above {upper_name} in {_where(bad)}: {lower[bad]:g} > {upper[bad]:g}"
+        )

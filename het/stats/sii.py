@@ -1,0 +1,510 @@
+"""Slope and relative index of inequality (SII, RII) across ordered deprivation groups.
+
+Pure numpy and pandas. Frame in, one row per area out. See /work/shared/METHODS.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, logit
+
+from het.stats.ci import z_for
+
+MIN_GROUPS = 5
+MAX_GROUPS = 100
+# Simulated values held at once (float64): 8e6 elements = 64 MB per block, so memory stays bounded
+# for any number of areas and repetitions.
+CHUNK_ELEMENTS = 8_000_000
+VALUE_TYPES = (0, 1, 2)
+_Z95 = z_for(0.95)
+
+
+def sii(
+    frame: pd.DataFrame,
+    *,
+    quantile: str = "quantile",
+    population: str = "population",
+    value: str = "value",
+    lower: str = "lower_ci95",
+    upper: str = "upper_ci95",
+    se: str | None = None,
+    value_type: int = 0,
+    transform: bool = False,
+    multiplier: float = 1,
+    confidence: float | Sequence[float] = 0.95,
+    repetitions: int = 10_000,
+    seed: int = 0,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Slope index of inequality and relative index of inequality, with simulated confidence limits.
+
+    Method (Low & Low 2004, as used for Fingertips): each deprivation group's population share
+    a_i = pop_i / sum pop and relative rank x_i = the midpoint of its cumulative share, ordered from
+    quantile 1 (most deprived) to the least deprived; y = intercept + slope * x fitted by least
+    squares weighted by a_i. SII = slope (the fitted least- minus most-deprived end) * multiplier;
+    RII = (intercept + slope) / intercept, both before the multiplier, inverted when the multiplier
+    is negative. Limits: each group's value is drawn `repetitions` times from Normal(value, se),
+    se = (upper95 - lower95) / (2 * 1.959964) unless an `se` column is named, the line refitted and the
+    percentiles of the simulated SII and RII taken. Rates (value_type=1) and proportions
+    (value_type=2) are drawn on the log and logit scales and back-transformed before fitting.
+    transform=True (rates and proportions only) fits on the log/logit scale (b0, b1) and reports
+    SII = (inv(b0 + b1) - inv(b0)) * multiplier and RII = inv(b0 + b1) / inv(b0); its limits are the
+    simulated slope's percentiles L, U centred on m = b0 + b1/2: inv(m + L/2) - inv(m - L/2).
+    References: Low A, Low A (2004) J Public Health 26:388; OHID Fingertips Public Health
+    Technical Guide (slope index of inequality).
+
+    Args:
+        frame: one row per deprivation group (per area when `by` is given); quantile 1 = most deprived.
+        quantile, population, value, lower, upper: column names. lower/upper hold the 95% interval.
+        se: column of standard errors on the value's own scale, used instead of the interval. For rates
+            and proportions it is carried to the log/logit scale by the delta method (se / value,
+            se / (value * (1 - value))).
+        value_type: 0 other, 1 rate, 2 proportion (on the 0..1 scale, not a percentage).
+        transform: fit on the log/logit scale (value types 1 and 2 only).
+        multiplier: scales the SII (and its limits); negative flips the sign and inverts the RII.
+        confidence: a level or a sequence of levels, e.g. (0.95, 0.998).
+        repetitions, seed: simulation size and seed (np.random.default_rng(seed)).
+        by: column(s) naming the area; one output row per area. None treats the frame as one area.
+
+    Returns:
+        One row per area: the `by` columns, sii, rii, intercept (fitted value at the most deprived end,
+        on the value's scale, without the multiplier), sii_lowerNN, sii_upperNN, rii_lowerNN,
+        rii_upperNN for each level (NN = the percentage without its point: 95, 998, 90),
+        n_groups, and reason (None when computed; why not, otherwise, with the numbers left NaN).
+
+    Every area is simulated with the same standard-normal draws from `seed`, so an area's result
+    depends only on its own rows: it is the same whether run alone or with thousands of others.
+
+    Raises:
+        ValueError for impossible input, naming the row (frame index) and column: zero or negative
+        populations, proportions outside 0..1, negative rates or se, reversed intervals, duplicate
+        deprivation groups. With by=None also for what leaves the area without an SII (fewer than 5 or
+        more than 100 groups, a missing population, value or interval, a 0 or 1 that has no log or
+        logit); with `by`, such areas get a reason instead, as do areas missing a deprivation group
+        that other areas have.
+    """
+    levels = _confidence_levels(confidence)
+    _check_options(value_type, transform, multiplier, repetitions)
+    by_columns = [] if by is None else [by] if isinstance(by, str) else list(by)
+    names = {"quantile": quantile, "population": population, "value": value}
+    names |= {"se": se} if se is not None else {"lower": lower, "upper": upper}
+    columns = _read_columns(frame, by_columns, names)
+    labels = frame.index
+    _check_rows(columns, names, labels, value_type)
+
+    if by_columns:
+        grouped = frame.groupby(by_columns, dropna=False, sort=True)
+        group = grouped.ngroup().to_numpy()
+        keys = grouped.size().index.to_frame(index=False)
+    else:
+        group = np.zeros(len(frame), dtype=int)
+        keys = pd.DataFrame(index=range(1))
+    n_areas = len(keys)
+    full_set = np.unique(columns["quantile"])
+    slot = np.searchsorted(full_set, columns["quantile"])
+    _check_duplicates(group, slot, full_set, labels, keys, by_columns)
+
+    n_groups = np.bincount(group, minlength=n_areas)
+    row_reasons = _row_reasons(columns, names, labels, value_type)
+    reasons = _area_reasons(group, slot, n_groups, full_set, row_reasons, by_columns)
+
+    result = _empty_result(keys, levels, n_groups, reasons)
+    ok = np.array([reason is None for reason in reasons], dtype=bool)
+    if ok.any():
+        # Areas with a result have every deprivation group, so their rows fill a (areas, groups)
+        # table in quantile order: column j is full_set[j].
+        position = np.cumsum(ok) - 1
+        rows = ok[group]
+        shape = (int(ok.sum()), len(full_set))
+        table = {}
+        for role, values in columns.items():
+            table[role] = np.full(shape, np.nan)
+            table[role][position[group[rows]], slot[rows]] = values[rows]
+        estimates = _estimate(
+            table,
+            value_type=value_type,
+            transform=transform,
+            multiplier=multiplier,
+            levels=levels,
+            repetitions=repetitions,
+            seed=seed,
+        )
+        for name, values in estimates.items():
+            result.loc[ok, name] = values
+    return result
+
+
+def _confidence_levels(confidence) -> list[float]:
+    """Confidence levels as a list of floats, each checked to lie in (0, 1), without repeats."""
+    levels = [float(confidence)] if np.isscalar(confidence) else [float(c) for c in confidence]
+    if not levels:
+        raise ValueError("confidence needs at least one level, e.g. 0.95 or (0.95, 0.998)")
+    for level in levels:
+        z_for(level)
+    suffixes = [_suffix(level) for level in levels]
+    if len(set(suffixes)) < len(suffixes):
+        raise ValueError(f"confidence levels repeat: {levels}")
+    return levels
+
+
+def _suffix(level: float) -> str:
+    """Column suffix for a level: the percentage without its point (0.95 -> '95', 0.998 -> '998')."""
+    return f"{level * 100:.10g}".replace(".", "")
+
+
+def _check_options(value_type, transform, multiplier, repetitions) -> None:
+    """Raise ValueError for options outside the method."""
+    if value_type not in VALUE_TYPES:
+        raise ValueError(f"value_type must be 0 (other), 1 (rate) or 2 (proportion); got {value_type!r}")
+    if transform and value_type == 0:
+        raise ValueError("transform=True needs value_type 1 (rate) or 2 (proportion); got 0")
+    if not np.isfinite(multiplier) or multiplier == 0:
+        raise ValueError(f"multiplier must be a non-zero number; got {multiplier!r}")
+    if isinstance(repetitions, bool) or not isinstance(repetitions, int | np.integer) or repetitions < 1:
+        raise ValueError(f"repetitions must be a positive whole number; got {repetitions!r}")
+
+
+def _read_columns(frame: pd.DataFrame, by_columns: list[str], names: dict[str, str]) -> dict:
+    """The numeric columns as float arrays keyed by role; ValueError naming a missing or text column."""
+    for column in [*by_columns, *names.values()]:
+        if column not in frame.columns:
+            raise ValueError(f"SII needs a column '{column}'; the frame has {list(frame.columns)}")
+    columns = {}
+    for role, column in names.items():
+        try:
+            columns[role] = pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"SII needs numbers in column '{column}'") from error
+    return columns
+
+
+def _check_rows(columns: dict, names: dict, labels: pd.Index, value_type: int) -> None:
+    """Raise ValueError at the first row holding an impossible value (NaN passes: it gets a reason)."""
+    _raise_at(np.isnan(columns["quantile"]), lambda i: f"row {labels[i]} has no deprivation group")
+    pop = columns["population"]
+    _raise_at(
+        pop <= 0,
+        lambda i: f"SII needs positive populations; row {labels[i]} has {names['population']} {pop[i]:g}",
+    )
+    spread_roles = ["lower", "upper"] if "lower" in columns else []
+    if value_type == 2:
+        for role in ["value", *spread_roles]:
+            values = columns[role]
+            where = "" if role == "value" else f" in {names[role]}"
+            _raise_at(
+                (values < 0) | (values > 1),
+                lambda i, v=values, w=where: (
+                    f"proportions must be between 0 and 1; row {labels[i]} has {v[i]:g}{w} "
+                    "(divide percentages by 100)"
+                ),
+            )
+    if value_type == 1:
+        for role in ["value", *spread_roles]:
+            values = columns[role]
+            where = "" if role == "value" else f" in {names[role]}"
+            _raise_at(
+                values < 0,
+                lambda i, v=values, w=where: f"rates must not be negative; row {labels[i]} has {v[i]:g}{w}",
+            )
+    if "se" in columns:
+        se = columns["se"]
+        _raise_at(
+            se < 0, lambda i: f"se must not be negative; row {labels[i]} has {se[i]:g} in {names['se']}"
+        )
+    else:
+        low, high = columns["lower"], columns["upper"]
+        _raise_at(
+            low > high,
+            lambda i: (
+                f"the 95% interval is reversed in row {labels[i]}: "
+                f"{names['lower']} {low[i]:g} > {names['upper']} {high[i]:g}"
+            ),
+        )
+
+
+def _raise_at(mask: np.ndarray, message) -> None:
+    """Raise ValueError(message(i)) for the first position i where mask is True."""
+    hits = np.flatnonzero(mask)
+    if len(hits):
+        raise ValueError(message(int(hits[0])))
+
+
+def _check_duplicates(group, slot, full_set, labels, keys, by_columns) -> None:
+    """Raise ValueError naming the first deprivation group that appears twice in one area."""
+    cell = group * len(full_set) + slot
+    order = np.argsort(cell, kind="stable")
+    repeats = np.flatnonzero(cell[order][1:] == cell[order][:-1])
+    if len(repeats):
+        first, second = order[repeats[0]], order[repeats[0] + 1]
+        area = ""
+        if by_columns:
+            key = keys.iloc[group[first]]
+            area = " in " + ", ".join(f"{column}={key[column]!r}" for column in by_columns)
+        raise ValueError(
+            f"deprivation group {full_set[slot[first]]:g} appears more than once{area}: "
+            f"rows {labels[first]} and {labels[second]}"
+        )
+
+
+def _row_reasons(columns: dict, names: dict, labels: pd.Index, value_type: int) -> dict[int, str]:
+    """Why a row's group cannot enter the SII (missing data, or a 0/1 with no log/logit), by position."""
+    checks: list[tuple[np.ndarray, object]] = [
+        (np.isnan(columns["population"]), lambda i, q: f"no population for deprivation group {q} (row {i})"),
+        (np.isnan(columns["value"]), lambda i, q: f"no value for deprivation group {q} (row {i})"),
+    ]
+    if "se" in columns:
+        checks.append(
+            (
+                np.isnan(columns["se"]),
+                lambda i, q: f"no se for deprivation group {q} (row {i}: {names['se']})",
+            )
+        )
+    else:
+        for role in ["lower", "upper"]:
+            checks.append(
+                (
+                    np.isnan(columns[role]),
+                    lambda i, q, r=role: f"no 95% interval for deprivation group {q} (row {i}: {names[r]})",
+                )
+            )
+    bounded = ["value"] if "se" in columns else ["value", "lower", "upper"]
+    for role in bounded:
+        values = columns[role]
+        if value_type == 1:
+            mask = values == 0
+            scale = "rates are simulated on the log scale"
+            kind = "rate"
+        elif value_type == 2:
+            mask = (values == 0) | (values == 1)
+            scale = "proportions are simulated on the logit scale, which excludes 0 and 1"
+            kind = "proportion"
+        else:
+            continue
+        checks.append(
+            (
+                mask,
+                lambda i, q, r=role, v=values, s=scale, k=kind: (
+                    f"{k} of {v[i]:g} for deprivation group {q} (row {i}: {names[r]}); {s}"
+                ),
+            )
+        )
+    reasons: dict[int, str] = {}
+    quantiles = columns["quantile"]
+    for mask, describe in checks:
+        for position in np.flatnonzero(mask):
+            if position not in reasons:
+                reasons[int(position)] = describe(labels[position], f"{quantiles[position]:g}")
+    return reasons
+
+
+def _area_reasons(group, slot, n_groups, full_set, row_reasons, by_columns) -> list[str | None]:
+    """Why each area gets no SII (None when it gets one); with by=None, raise instead."""
+    k = len(full_set)
+    if not by_columns:
+        if not MIN_GROUPS <= k <= MAX_GROUPS:
+            raise ValueError(f"SII needs {MIN_GROUPS} to {MAX_GROUPS} groups; got {k}")
+        if row_reasons:
+            first = min(row_reasons, key=lambda position: slot[position])
+            raise ValueError(f"SII not calculated: {row_reasons[first]}")
+        return [None]
+    reasons: list[str | None] = [None] * len(n_groups)
+    # The first problem row of each area, in quantile order.
+    for position in sorted(row_reasons, key=lambda p: (group[p], slot[p]), reverse=True):
+        reasons[group[position]] = row_reasons[position]
+    present = np.zeros((len(n_groups), k), dtype=bool)
+    present[group, slot] = True
+    for area in np.flatnonzero(n_groups < k):
+        missing = _describe_set(full_set[~present[area]])
+        reasons[area] = f"missing deprivation group(s) {missing} of {_describe_set(full_set)}"
+    if not MIN_GROUPS <= k <= MAX_GROUPS:
+        for area in np.flatnonzero(n_groups == k):
+            reasons[area] = f"SII needs {MIN_GROUPS} to {MAX_GROUPS} groups; got {k}"
+    return reasons
+
+
+def _describe_set(values: np.ndarray) -> str:
+    """Sorted group numbers with runs of whole numbers shortened: [1, 3, 4, 5] -> '1, 3-5'."""
+    parts: list[str] = []
+    start = previous = None
+    for v in values:
+        if previous is not None and float(v).is_integer() and v == previous + 1:
+            previous = v
+            continue
+        if start is not None:
+            parts.append(f"{start:g}" if start == previous else f"{start:g}-{previous:g}")
+        start = previous = v
+    if start is not None:
+        parts.append(f"{start:g}" if start == previous else f"{start:g}-{previous:g}")
+    return ", ".join(parts)
+
+
+def _empty_result(keys: pd.DataFrame, levels, n_groups, reasons) -> pd.DataFrame:
+    """The output frame with NaN estimates, in the documented column order."""
+    result = keys.reset_index(drop=True).copy()
+    names = ["sii", "rii", "intercept"]
+    for level in levels:
+        s = _suffix(level)
+        names += [f"sii_lower{s}", f"sii_upper{s}", f"rii_lower{s}", f"rii_upper{s}"]
+    for name in names:
+        result[name] = np.nan
+    result["n_groups"] = n_groups.astype(int)
+    result["reason"] = pd.Series(reasons, dtype=object, index=result.index)
+    return result
+
+
+def _estimate(table: dict, *, value_type, transform, multiplier, levels, repetitions, seed) -> dict:
+    """Point estimates and simulated limits for complete areas: table arrays are (areas, groups)."""
+    share = table["population"] / table["population"].sum(axis=1, keepdims=True)
+    rank = np.cumsum(share, axis=1) - share / 2
+    rank_mean = (share * rank).sum(axis=1, keepdims=True)
+    centred = rank - rank_mean
+    # slope = sum a (x - xbar) y / sum a (x - xbar)^2 (sum a = 1, and sum a (x - xbar) = 0 lets y
+    # enter uncentred), so the slope is one weighted sum of y per area.
+    slope_weights = share * centred / (share * centred**2).sum(axis=1, keepdims=True)
+
+    value = table["value"]
+    forward, inverse = {0: (None, None), 1: (np.log, np.exp), 2: (logit, expit)}[value_type]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if forward is None:
+            centre = value
+            spread = table["se"] if "se" in table else (table["upper"] - table["lower"]) / (2 * _Z95)
+        else:
+            centre = forward(value)
+            if "se" in table:
+                # Delta method: d log(v) = dv / v, d logit(v) = dv / (v (1 - v)).
+                slope_of_forward = value if value_type == 1 else value * (1 - value)
+                spread = table["se"] / slope_of_forward
+            else:
+                spread = (forward(table["upper"]) - forward(table["lower"])) / (2 * _Z95)
+
+    fitted = centre if transform else value
+    slope = (slope_weights * fitted).sum(axis=1)
+    intercept = (share * fitted).sum(axis=1) - slope * rank_mean[:, 0]
+
+    probabilities = np.array([[(1 - c) / 2, 1 - (1 - c) / 2] for c in levels]).ravel()
+    simulated = _simulate(
+        share=share,
+        rank_mean=rank_mean[:, 0],
+        slope_weights=slope_weights,
+        centre=centre,
+        spread=spread,
+        inverse=None if transform else inverse,
+        invert_rii=multiplier < 0,
+        need_rii=not transform,
+        probabilities=probabilities,
+        repetitions=repetitions,
+        seed=seed,
+    )
+    slope_pct = simulated["slope"]
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if transform:
+            top, bottom = inverse(intercept + slope), inverse(intercept)
+            out["sii"] = (top - bottom) * multiplier
+            rii = top / bottom
+            out["rii"] = 1 / rii if multiplier < 0 else rii
+            out["intercept"] = bottom
+            middle = intercept + slope / 2
+            ends = inverse(middle + slope_pct / 2), inverse(middle - slope_pct / 2)
+            sii_pct = (ends[0] - ends[1]) * multiplier
+            rii_pct = ends[0] / ends[1]
+            if multiplier < 0:
+                rii_pct = 1 / rii_pct
+        else:
+            out["sii"] = slope * multiplier
+            rii = (intercept + slope) / intercept
+            out["rii"] = 1 / rii if multiplier < 0 else rii
+            out["intercept"] = intercept
+            sii_pct = slope_pct * multiplier
+            rii_pct = simulated["rii"]
+    for index, level in enumerate(levels):
+        s = _suffix(level)
+        sii_pair = sii_pct[2 * index : 2 * index + 2]
+        rii_pair = rii_pct[2 * index : 2 * index + 2]
+        # A negative multiplier (and, for the transformed RII, its inversion) reverses the order.
+        out[f"sii_lower{s}"], out[f"sii_upper{s}"] = np.sort(sii_pair, axis=0) if multiplier < 0 else sii_pair
+        out[f"rii_lower{s}"], out[f"rii_upper{s}"] = (
+            rii_pair[::-1] if multiplier < 0 and transform else rii_pair
+        )
+    return out
+
+
+def _simulate(
+    *,
+    share,
+    rank_mean,
+    slope_weights,
+    centre,
+    spread,
+    inverse,
+    invert_rii,
+    need_rii,
+    probabilities,
+    repetitions,
+    seed,
+) -> dict[str, np.ndarray]:
+    """Percentiles (probabilities x areas) of the simulated slope and, if asked, RII.
+
+    Draws are centre + spread * z on the draw scale, back-transformed by `inverse` (None: the fit is on
+    the draw scale, and the fitted coefficients are then linear in z, so they come from one matrix
+    product without forming the draws). z is the same (repetitions, groups) block of standard normals
+    for every area, drawn in blocks of at most CHUNK_ELEMENTS; areas are taken in blocks likewise.
+    """
+    n_areas, k = centre.shape
+    rep_block = min(repetitions, max(1, CHUNK_ELEMENTS // k))
+    area_block = max(1, CHUNK_ELEMENTS // (repetitions * k))
+    shared = list(_normal_blocks(seed, repetitions, k, rep_block)) if repetitions <= rep_block else None
+    weights = np.stack([slope_weights, share], axis=2)  # (areas, groups, [slope, mean])
+    out = {"slope": np.empty((len(probabilities), n_areas))}
+    if need_rii:
+        out["rii"] = np.empty((len(probabilities), n_areas))
+    for first in range(0, n_areas, area_block):
+        areas = slice(first, min(first + area_block, n_areas))
+        n = areas.stop - areas.start
+        slope = np.empty((n, repetitions))
+        mean = np.empty((n, repetitions)) if need_rii else None
+        if inverse is None:
+            point = np.einsum("agc,ag->ac", weights[areas], centre[areas])
+            spread_weights = weights[areas] * spread[areas][:, :, None]
+        for start, stop, z in (
+            shared if shared is not None else _normal_blocks(seed, repetitions, k, rep_block)
+        ):
+            if inverse is None:
+                slope[:, start:stop] = spread_weights[:, :, 0] @ z.T
+                slope[:, start:stop] += point[:, :1]
+                if need_rii:
+                    mean[:, start:stop] = spread_weights[:, :, 1] @ z.T
+                    mean[:, start:stop] += point[:, 1:]
+            else:
+                draws = z[None, :, :] * spread[areas][:, None, :]
+                draws += centre[areas][:, None, :]
+                inverse(draws, out=draws)
+                fits = draws @ weights[areas]  # (areas, reps, [slope, mean])
+                slope[:, start:stop] = fits[:, :, 0]
+                if need_rii:
+                    mean[:, start:stop] = fits[:, :, 1]
+                # Free this block before the next is made, so only one is alive at a time.
+                del draws, fits
+        out["slope"][:, areas] = np.quantile(slope, probabilities, axis=1)
+        if need_rii:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # intercept = mean - slope * xbar; RII = (intercept + slope) / intercept.
+                mean -= slope * rank_mean[areas, None]
+                rii = mean / (mean + slope) if invert_rii else (mean + slope) / mean
+            out["rii"][:, areas] = np.quantile(rii, probabilities, axis=1)
+    return out
+
+
+def _normal_blocks(seed, repetitions, k, rows):
+    """Yield (start, stop, z) covering `repetitions` rows of k standard normals from a fresh generator.
+
+    The generator's stream does not depend on the block sizes, so every area and every blocking sees
+    the same numbers for the same seed.
+    """
+    rng = np.random.default_rng(seed)
+    for start in range(0, repetitions, rows):
+        stop = min(start + rows, repetitions)
+        yield start, stop, rng.standard_normal((stop - start, k))
