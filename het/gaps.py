@@ -32,6 +32,29 @@ SERIES_KEY = ["indicator_id", "area_code", "sex", "age", "breakdown", "category"
 PERIOD_KEY = ["indicator_id", "period_sort", "sex", "age"]
 GAP_KEY = ["indicator_id", "area_code", "period_sort", "period_label", "sex", "age"]
 
+GAP_COLUMNS = [
+    *GAP_KEY,
+    "dimension",
+    "breakdown",
+    "n_groups",
+    "sii",
+    "sii_lower95",
+    "sii_upper95",
+    "rii",
+    "rii_lower95",
+    "rii_upper95",
+    "sii_reason",
+    "most_deprived_value",
+    "least_deprived_value",
+    "best_category",
+    "best_value",
+    "worst_category",
+    "worst_value",
+    "gap_abs",
+    "gap_ratio",
+    "n_significantly_worse",
+    "significantly_worse",
+]
 NARROWING, WIDENING = "gap narrowing", "gap widening"
 NO_CHANGE = "no significant change"
 NO_ORDER_REASON = (
@@ -80,14 +103,14 @@ def compute_derived(observations: pd.DataFrame, *, repetitions: int = SII_REPETI
         how="left",
     )
     compared["comparison"] = compared["comparison"].fillna(NOT_COMPARED)
-    gaps = pd.concat(
-        [
-            deprivation_gaps(compared, repetitions=repetitions),
-            ethnicity_gaps(compared),
-            ward_gaps(compared, repetitions=repetitions),
-        ],
-        ignore_index=True,
-    )
+    parts = [
+        deprivation_gaps(compared, repetitions=repetitions),
+        ethnicity_gaps(compared),
+        ward_gaps(compared, repetitions=repetitions),
+    ]
+    found = [part for part in parts if not part.empty]
+    gaps = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    gaps = gaps.reindex(columns=GAP_COLUMNS)
     return DerivedResults(benchmarks, trend_table(obs), gaps, gap_trend_table(gaps, obs))
 
 
@@ -108,18 +131,26 @@ def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([whole_areas, wards, groups], ignore_index=True).merge(
         reference, on=[*PERIOD_KEY, "benchmark_code"], how="left"
     )
-    rows["comparison"] = compare_with_benchmark(
-        rows["value"].to_numpy(dtype=float),
-        rows["lower_ci95"].to_numpy(dtype=float),
-        rows["upper_ci95"].to_numpy(dtype=float),
-        rows["benchmark_value"].to_numpy(dtype=float),
-        polarity=rows["polarity"].to_numpy(),
-        lower998=rows["lower_ci998"].to_numpy(dtype=float),
-        upper998=rows["upper_ci998"].to_numpy(dtype=float),
-    )
+    rows["comparison"] = compare_rows(rows)
     return rows[
         [*PERIOD_KEY, "area_code", "breakdown", "category", "benchmark_code", "benchmark_value", "comparison"]
     ]
+
+
+def compare_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only."""
+    args = [rows[c].to_numpy(dtype=float) for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value"]]
+    polarity = rows["polarity"].to_numpy()
+    result = np.asarray(compare_with_benchmark(*args, polarity=polarity), dtype=object)
+    two_level = (rows["lower_ci998"].notna() & rows["upper_ci998"].notna()).to_numpy()
+    if two_level.any():
+        result[two_level] = compare_with_benchmark(
+            *[a[two_level] for a in args],
+            polarity=polarity[two_level],
+            lower998=rows["lower_ci998"].to_numpy(dtype=float)[two_level],
+            upper998=rows["upper_ci998"].to_numpy(dtype=float)[two_level],
+        )
+    return result
 
 
 # -- recent trends ------------------------------------------------------------------------------
@@ -343,18 +374,17 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     no_sii["reason"] = no_sii["reason"].fillna("no SII could be calculated for any period")
     out.append(no_sii)
     result = pd.concat(out, ignore_index=True)
-    return result.rename(columns={"series": "breakdown"})[
-        [
-            "indicator_id",
-            "area_code",
-            "sex",
-            "age",
-            "dimension",
-            "breakdown",
-            "verdict",
-            "chi2",
-            "slope",
-            "n_points",
-            "reason",
-        ]
+    columns = [
+        "indicator_id",
+        "area_code",
+        "sex",
+        "age",
+        "dimension",
+        "breakdown",
+        "verdict",
+        "chi2",
+        "slope",
+        "n_points",
+        "reason",
     ]
+    return result.rename(columns={"series": "breakdown"}).reindex(columns=columns)

@@ -74,3 +74,4 @@ def test_data_and_methods_lists_catalogue_and_register(app_env, demo_store):
     assert demo["Rows loaded"].iloc[0] == rows
     markdown = " ".join(m.value for m in at.markdown)
     assert "Open Government Licence v3.0" in markdown
+    assert "Slope index of inequality (SII)" in markdown  # docs/methods.md is rendered

@@ -1,0 +1,283 @@
+"""The gap engine: benchmarks, trends and gaps from frames shaped like queries/gap_inputs.sql."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from het.gaps import (
+    NARROWING,
+    NO_ORDER_REASON,
+    WIDENING,
+    benchmark_table,
+    compute_derived,
+    deprivation_gaps,
+    gap_trend_table,
+    trend_points,
+)
+from het.ingest.commit import withdraw_extract
+from het.stats.sii import sii
+from het.store import Store
+
+LUTON, ENGLAND = "E06000032", "E92000001"
+
+
+def row(**kw):
+    base = dict(
+        indicator_id="smk",
+        area_code=LUTON,
+        period_sort=20200000,
+        period_label="2020",
+        sex="Persons",
+        age="18+ yrs",
+        breakdown="total",
+        category="",
+        category_rank=None,
+        value=np.nan,
+        lower_ci95=np.nan,
+        upper_ci95=np.nan,
+        lower_ci998=np.nan,
+        upper_ci998=np.nan,
+        count=np.nan,
+        denominator=np.nan,
+        polarity="low is good",
+        value_type="score",
+        multiplier=1.0,
+        periodicity="calendar",
+        area_type="local authority",
+        vintage=None,
+        parent_code=ENGLAND,
+        area_name="Luton",
+        imd_rank_local=None,
+        ward_population=None,
+    )
+    base.update(kw)
+    return base
+
+
+def frame(*rows):
+    return pd.DataFrame([row(**r) for r in rows])
+
+
+def test_whole_areas_are_compared_with_england_and_groups_with_their_area():
+    obs = frame(
+        dict(area_code=ENGLAND, area_type="country", value=15.0, lower_ci95=14.9, upper_ci95=15.1),
+        dict(value=18.0, lower_ci95=16.0, upper_ci95=20.0),  # England's 15 is below: Luton worse
+        dict(
+            area_code="E05014735",
+            area_type="ward",
+            vintage="WD23",
+            parent_code=LUTON,
+            value=17.0,
+            lower_ci95=15.5,
+            upper_ci95=18.5,
+        ),  # Luton's 18 is inside: similar
+        dict(breakdown="ethnicity", category="Pakistani", value=12.0, lower_ci95=10.0, upper_ci95=14.0),
+    )
+    result = benchmark_table(obs).set_index(["area_code", "category"])
+    assert result.loc[(LUTON, ""), ["benchmark_code", "comparison"]].tolist() == [ENGLAND, "worse"]
+    assert result.loc[("E05014735", ""), ["benchmark_code", "comparison"]].tolist() == [LUTON, "similar"]
+    assert result.loc[(LUTON, "Pakistani"), ["benchmark_code", "comparison"]].tolist() == [LUTON, "better"]
+    assert (ENGLAND, "") not in result.index  # England is the benchmark, not compared with itself
+
+
+def quintiles(
+    values, *, period=20200000, polarity="low is good", value_type="score", multiplier=1.0, half_width=1.0
+):
+    return [
+        dict(
+            breakdown="deprivation_local_quintile",
+            category=f"Q{k}",
+            category_rank=k,
+            value=v,
+            lower_ci95=v - half_width,
+            upper_ci95=v + half_width,
+            period_sort=period,
+            period_label=str(period // 10000),
+            polarity=polarity,
+            value_type=value_type,
+            multiplier=multiplier,
+        )
+        for k, v in enumerate(values, start=1)
+    ]
+
+
+def test_deprivation_gap_most_vs_least_and_sii_point_estimate():
+    # Smoking (low is good) falls from 30% in the most deprived fifth to 10% in the least.
+    values = [30.0, 25.0, 20.0, 15.0, 10.0]
+    obs = frame(dict(value=20.0, lower_ci95=19.0, upper_ci95=21.0), *quintiles(values))
+    compared = obs.merge(
+        benchmark_table(obs)[["area_code", "breakdown", "category", "comparison"]],
+        on=["area_code", "breakdown", "category"],
+        how="left",
+    )
+    gap = deprivation_gaps(compared, repetitions=2000).iloc[0]
+    assert gap["most_deprived_value"] == 30.0 and gap["least_deprived_value"] == 10.0
+    assert gap["gap_abs"] == pytest.approx(20.0) and gap["gap_ratio"] == pytest.approx(3.0)
+    # Equal fifths: ranks 0.1..0.9, a perfect line of slope -25 per unit rank; least minus most deprived
+    # is -25, and low-is-good flips the sign so the gap reads positive.
+    assert gap["sii"] == pytest.approx(25.0)
+    assert gap["sii_lower95"] < 25.0 < gap["sii_upper95"]
+    assert gap["worst_category"] == "Q1" and gap["best_category"] == "Q5"
+    assert gap["n_significantly_worse"] == 2 and gap["significantly_worse"] == "Q1; Q2"
+
+
+def test_proportion_sii_is_fitted_on_0_to_1_and_reported_in_percentage_points():
+    values = [40.0, 35.0, 30.0, 25.0, 20.0]
+    obs = frame(
+        dict(value=30.0, lower_ci95=29.0, upper_ci95=31.0),
+        *quintiles(values, value_type="proportion", multiplier=100.0, polarity="high is good"),
+    )
+    gap = deprivation_gaps(obs.assign(comparison="similar"), repetitions=2000).iloc[0]
+    direct = sii(
+        pd.DataFrame(
+            {
+                "quantile": [1, 2, 3, 4, 5],
+                "population": 1.0,
+                "value": np.array(values) / 100,
+                "lower_ci95": (np.array(values) - 1) / 100,
+                "upper_ci95": (np.array(values) + 1) / 100,
+            }
+        ),
+        value_type=2,
+        multiplier=100,
+        repetitions=2000,
+    ).iloc[0]
+    assert gap["sii"] == pytest.approx(direct["sii"]) == pytest.approx(-25.0)
+
+
+def test_ward_sii_stays_within_a_ward_set():
+    wards = []
+    for ward_set, codes, period in [
+        ("WD13", ["A1", "A2", "A3", "A4", "A5"], 20200000),
+        ("WD23", ["B1", "B2", "B3", "B4", "B5", "B6"], 20240000),
+    ]:
+        for rank, code in enumerate(codes, start=1):
+            v = 10.0 + rank
+            wards.append(
+                dict(
+                    area_code=code,
+                    area_type="ward",
+                    vintage=ward_set,
+                    parent_code=LUTON,
+                    area_name=code,
+                    imd_rank_local=rank,
+                    ward_population=1000.0,
+                    value=v,
+                    lower_ci95=v - 1,
+                    upper_ci95=v + 1,
+                    period_sort=period,
+                    period_label=str(period // 10000),
+                )
+            )
+    totals = [
+        dict(value=12.0, lower_ci95=11.0, upper_ci95=13.0, period_sort=p, period_label=str(p // 10000))
+        for p in (20200000, 20240000)
+    ]
+    gaps = compute_derived(frame(*totals, *wards), repetitions=1000).gap_results
+    ward = gaps[gaps["dimension"] == "ward"].set_index("breakdown")
+    assert ward.loc["WD13", "n_groups"] == 5 and ward.loc["WD23", "n_groups"] == 6
+    assert ward["sii_reason"].isna().all()  # neither set is "missing" the other's wards
+    assert ward.loc["WD23", "worst_category"] == "B6"  # low is good: the highest value is worst
+
+
+def test_ethnicity_gap_has_range_and_no_sii():
+    groups = [
+        dict(breakdown="ethnicity", category=c, value=v, lower_ci95=v - 0.5, upper_ci95=v + 0.5)
+        for c, v in [("Pakistani", 25.0), ("Indian", 12.0), ("White British", 20.0)]
+    ]
+    gaps = compute_derived(frame(dict(value=20.0, lower_ci95=19.5, upper_ci95=20.5), *groups)).gap_results
+    eth = gaps[gaps["dimension"] == "ethnicity"].iloc[0]
+    assert (eth["best_category"], eth["worst_category"]) == ("Indian", "Pakistani")
+    assert eth["gap_abs"] == pytest.approx(13.0) and eth["gap_ratio"] == pytest.approx(25 / 12)
+    assert eth["significantly_worse"] == "Pakistani" and pd.isna(eth["sii"])
+    assert eth["sii_reason"] == NO_ORDER_REASON
+
+
+def test_no_judgement_indicators_have_no_worse_groups():
+    groups = [
+        dict(
+            breakdown="ethnicity",
+            category=c,
+            value=v,
+            lower_ci95=v - 0.5,
+            upper_ci95=v + 0.5,
+            polarity="no judgement",
+        )
+        for c, v in [("A", 25.0), ("B", 12.0)]
+    ]
+    gaps = compute_derived(
+        frame(dict(value=20.0, lower_ci95=19.5, upper_ci95=20.5, polarity="no judgement"), *groups)
+    ).gap_results
+    eth = gaps[gaps["dimension"] == "ethnicity"].iloc[0]
+    assert eth["n_significantly_worse"] == 0 and pd.isna(eth["significantly_worse"])
+    assert (eth["best_category"], eth["worst_category"]) == ("A", "B")  # highest and lowest
+
+
+def test_rolling_periods_use_non_overlapping_points():
+    obs = pd.DataFrame(
+        {
+            "indicator_id": "le",
+            "area_code": LUTON,
+            "periodicity": "rolling 3 calendar",
+            "period_sort": [y * 10000 for y in range(2007, 2024)],
+        }
+    )
+    points = trend_points(obs, key=["indicator_id", "area_code"])
+    assert (points["period_sort"] // 10000).tolist() == [2008, 2011, 2014, 2017, 2020, 2023]
+    years = points["trend_period"] // 10000
+    assert (np.diff(years) == 1).all()  # renumbered as consecutive points
+
+
+def sii_series(siis, *, half_width=0.2):
+    return pd.DataFrame(
+        {
+            "indicator_id": "smk",
+            "area_code": LUTON,
+            "sex": "Persons",
+            "age": "18+ yrs",
+            "dimension": "deprivation",
+            "breakdown": "deprivation_local_quintile",
+            "period_sort": [(2016 + i) * 10000 for i in range(len(siis))],
+            "sii": siis,
+            "sii_lower95": np.array(siis) - half_width,
+            "sii_upper95": np.array(siis) + half_width,
+            "sii_reason": None,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("siis", "verdict"),
+    [
+        ([10.0, 9.0, 8.0, 7.0, 6.0], NARROWING),
+        ([6.0, 7.0, 8.0, 9.0, 10.0], WIDENING),
+        ([-10.0, -9.0, -8.0, -7.0, -6.0], NARROWING),  # a reversed gap shrinking towards zero also narrows
+        ([8.0, 8.1, 7.9, 8.0, 8.05], "no significant change"),
+        ([8.0, 7.0, 6.0], "cannot be calculated"),
+    ],
+)
+def test_gap_over_time_verdict(siis, verdict):
+    obs = pd.DataFrame({"indicator_id": ["smk"], "periodicity": ["calendar"]})
+    result = gap_trend_table(sii_series(siis), obs)
+    assert result["verdict"].tolist() == [verdict]
+
+
+def test_results_are_stored_for_the_current_version_and_follow_withdrawal(demo_store_path, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(demo_store_path.read_bytes())
+    with Store(copy) as store:
+        cur = store.cursor()
+        version = store.data_version()
+        counts = cur.execute(
+            "SELECT (SELECT count(DISTINCT data_version) FROM gap_results), (SELECT max(data_version) FROM "
+            "gap_results), (SELECT count(*) FROM gap_trends), (SELECT count(*) FROM benchmark_results), "
+            "(SELECT count(*) FROM trend_results)"
+        ).fetchone()
+        assert counts[0] == 1 and counts[1] == version
+        assert min(counts[2:]) > 0
+        demo_id = int(store.query("extract_register")["extract_id"].iloc[0])
+        withdraw_extract(store, demo_id, by_user="analyst")
+        after = cur.execute("SELECT count(*), max(data_version) FROM gap_results").fetchone()
+        assert after == (0, None)  # nothing current, so no gaps; stale results are not left behind
