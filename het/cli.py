@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
 
+from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.bootstrap import has_any_extract, prepare_store, remember_geography_dir
 from het.demo import load_demo
 from het.ingest.commit import withdraw_extract
@@ -21,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if not getattr(args, "needs_store", True):
+            return args.handler(None, args)
         with Store(args.db) as store:
             return args.handler(store, args)
     except StoreLockedError as exc:
@@ -67,6 +71,21 @@ def _parser() -> argparse.ArgumentParser:
     ex_withdraw.add_argument("--by", default="cli", help="who is withdrawing it (recorded)")
     ex_withdraw.add_argument("--note", default=None)
     ex_withdraw.set_defaults(handler=_extracts_withdraw)
+
+    users = sub.add_parser(
+        "users", help=f"local analyst accounts (kept in $HET_USERS_FILE or {users_file()})"
+    )
+    users_sub = users.add_subparsers(title="user commands")
+    add = users_sub.add_parser("add", help="add an account, or reset its password and role")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, default="analyst")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=_users_add, needs_store=False)
+    remove = users_sub.add_parser("remove", help="remove an account")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_users_remove, needs_store=False)
+    listing = users_sub.add_parser("list", help="list accounts (never passwords)")
+    listing.set_defaults(handler=_users_list, needs_store=False)
     return parser
 
 
@@ -131,6 +150,33 @@ def _extracts_list(store: Store, args) -> int:
 def _extracts_withdraw(store: Store, args) -> int:
     withdraw_extract(store, args.extract_id, by_user=args.by, note=args.note)
     print(f"het: withdrew extract {args.extract_id}; the values it had replaced are current again")
+    return 0
+
+
+def _users_add(_store, args) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise ValueError("the two passwords differ; nothing was changed")
+    add_user(args.name, password, role=args.role)
+    print(f"het: account '{args.name}' ({args.role}) saved in {users_file()}")
+    return 0
+
+
+def _users_remove(_store, args) -> int:
+    remove_user(args.name)
+    print(f"het: account '{args.name}' removed")
+    return 0
+
+
+def _users_list(_store, args) -> int:
+    accounts = read_accounts()
+    if not accounts:
+        print(f"no local accounts in {users_file()}")
+    for name, account in sorted(accounts.items()):
+        print(f"  {name:<24} {account['role']:<8} created {account.get('created_at', '?')[:16]}")
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 
@@ -44,12 +43,31 @@ def format_interval_column(lower: pd.Series, upper: pd.Series, decimals: pd.Seri
     )
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def is_risky_cell(value: object) -> bool:
+    """A text cell a spreadsheet would run as a formula: starts with = + - or @ and is not a number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return False
+    try:
+        float(value.replace(",", ""))
+    except ValueError:
+        return True
+    return False
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting with = + - or @ get a leading apostrophe, so spreadsheets never run them."""
+    """Text cells a spreadsheet would run (= + - @, not numbers) get a leading apostrophe."""
     out = frame.copy()
     for col in out.columns:
-        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
-            text = out[col]
-            risky = text.map(lambda v: isinstance(v, str) and v[:1] in {"=", "+", "-", "@"})
-            out[col] = np.where(risky, "'" + text.astype(str), text)
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            risky = out[col].map(is_risky_cell).astype(bool)
+            if risky.any():
+                out[col] = out[col].astype(object).where(~risky, "'" + out[col].astype(str))
     return out
+
+
+def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as UTF-8 CSV for download, with formulas neutralised."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")

@@ -11,8 +11,11 @@ from het.tables import (
     register_table,
 )
 from het.ui.data import data_and_methods
+from het.ui.extracts import extract_actions
 
 data = data_and_methods()
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
 st.title("Where do these numbers come from?")
 st.caption(f"Store data version {data.data_version}. Geography: {data.geography_source or 'not loaded'}.")
 indicators_tab, extracts_tab, methods_tab, sources_tab = st.tabs(
@@ -32,6 +35,7 @@ with extracts_tab:
         st.info("No extracts loaded yet.")
     else:
         st.dataframe(register_table(data.register), hide_index=True, width="stretch", key="register")
+        extract_actions(data.register)
 with methods_tab:
     st.markdown(read_text_file(METHODS_FILE))
 with sources_tab:

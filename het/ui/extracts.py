@@ -1,0 +1,54 @@
+"""Extract register actions: download an original file; withdraw an extract (analysts only)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from het.ingest.commit import withdraw_extract
+from het.ingest.originals import safe_original
+from het.ui.auth import current_user
+from het.ui.data import get_store
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _original(extract_id: int, sha256: str) -> tuple[str, bytes, str]:
+    row = get_store().query("extract_file", extract_id=extract_id).iloc[0]
+    content, note = safe_original(bytes(row["content"]), row["file_name"])
+    return row["file_name"], content, note
+
+
+def extract_actions(register: pd.DataFrame) -> None:
+    """Pick an extract; download its original file; analysts may withdraw it (recorded, reversible by reload)."""
+    labels = {
+        int(r.extract_id): f"#{r.extract_id} {r.file_name} ({r.status}, {r.loaded_at:%d %b %Y})"
+        for r in register.itertuples(index=False)
+    }
+    chosen = st.selectbox("Extract", list(labels), format_func=labels.get, key="extract_pick")
+    if chosen is None:
+        return
+    row = register.set_index("extract_id").loc[chosen]
+    file_name, content, note = _original(int(chosen), row["sha256"])
+    st.download_button(
+        f"Download the original file ({file_name})",
+        content,
+        file_name=file_name,
+        key="extract_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.caption(f"Original file: {note}. sha256 {row['sha256']}.")
+    user = current_user()
+    if user is None or not user.is_analyst or row["status"] != "active":
+        return
+    with st.expander("Withdraw this extract"):
+        st.write(
+            "Withdrawing keeps every row of the extract but stops them being current: the values it had "
+            "replaced become current again. The withdrawal is recorded with your name."
+        )
+        note_text = st.text_input("Reason (recorded)", key="withdraw_note")
+        confirmed = st.checkbox(f"Yes, withdraw extract #{chosen}", key="withdraw_confirm")
+        if st.button("Withdraw", disabled=not confirmed, type="primary", key="withdraw_button"):
+            withdraw_extract(get_store(), int(chosen), by_user=user.name, note=note_text or None)
+            st.session_state["flash"] = f"Extract #{chosen} withdrawn."
+            st.rerun()
