@@ -16,14 +16,25 @@ from het.store import Store, default_db_path
 
 
 @st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
-def get_store() -> Store:
-    store = Store(default_db_path())
+def _open_store(path: str) -> Store:
+    store = Store(path)
     prepare_store(store, geography_dir=geography_dir_from_env())
     return store
 
 
+def get_store() -> Store:
+    """The app's one read-write connection to the store named by HET_DB (default data/het.duckdb)."""
+    return _open_store(str(default_db_path()))
+
+
 def data_version() -> int:
     return get_store().data_version()
+
+
+def cache_key() -> tuple[str, int]:
+    """What every cached read is keyed on: the store file and its data version."""
+    store = get_store()
+    return str(store.path), store.data_version()
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class OverviewData:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _overview(version: int) -> OverviewData:
+def _overview(key: tuple[str, int]) -> OverviewData:
     store = get_store()
     authority = store.query("authority_code")
     code, name = authority["area_code"].iloc[0], authority["area_name"].iloc[0]
@@ -43,7 +54,7 @@ def _overview(version: int) -> OverviewData:
 
 def overview_data() -> OverviewData:
     """The latest local and England value of every indicator (the Overview page's one read)."""
-    return _overview(data_version())
+    return _overview(cache_key())
 
 
 @dataclass(frozen=True)
@@ -55,26 +66,26 @@ class DataAndMethods:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _data_and_methods(version: int) -> DataAndMethods:
+def _data_and_methods(key: tuple[str, int]) -> DataAndMethods:
     store = get_store()
     return DataAndMethods(
         catalogue=store.query("indicator_catalogue"),
         register=store.query("extract_register"),
         geography_source=store.meta("geography_source") or "",
-        data_version=version,
+        data_version=key[1],
     )
 
 
 def data_and_methods() -> DataAndMethods:
     """The catalogue, the extract register and the store's sources (the Data and methods page's one read)."""
-    return _data_and_methods(data_version())
+    return _data_and_methods(cache_key())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _active_demo(version: int) -> bool:
+def _active_demo(key: tuple[str, int]) -> bool:
     register = get_store().query("extract_register")
     return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())
 
 
 def demo_is_active() -> bool:
-    return _active_demo(data_version())
+    return _active_demo(cache_key())

@@ -12,7 +12,7 @@ from het.ui.data import get_store
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _original(extract_id: int, sha256: str) -> tuple[str, bytes, str]:
+def _original(store_path: str, extract_id: int, sha256: str) -> tuple[str, bytes, str]:
     row = get_store().query("extract_file", extract_id=extract_id).iloc[0]
     content, note = safe_original(bytes(row["content"]), row["file_name"])
     return row["file_name"], content, note
@@ -28,7 +28,7 @@ def extract_actions(register: pd.DataFrame) -> None:
     if chosen is None:
         return
     row = register.set_index("extract_id").loc[chosen]
-    file_name, content, note = _original(int(chosen), row["sha256"])
+    file_name, content, note = _original(str(get_store().path), int(chosen), row["sha256"])
     st.download_button(
         f"Download the original file ({file_name})",
         content,
