@@ -63,7 +63,12 @@ NO_ORDER_REASON = (
 
 DERIVED_TABLES = ("benchmark_results", "trend_results", "gap_results", "gap_trends")
 # Derived tables hold only the current version: constant statements over a fixed list of tables.
-_CLEAR = {name: f"DELETE FROM {name}" for name in DERIVED_TABLES}
+_CLEAR = {
+    "benchmark_results": "DELETE FROM benchmark_results",
+    "trend_results": "DELETE FROM trend_results",
+    "gap_results": "DELETE FROM gap_results",
+    "gap_trends": "DELETE FROM gap_trends",
+}
 
 
 @dataclass(frozen=True)
