@@ -37,6 +37,10 @@ def commit_extract(
     An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are
     already loaded and active is recognised and not loaded again.
     """
+    if parsed.format == "kpi":
+        raise ValueError(
+            f"{parsed.file_name} is a KPI file: it updates KPIs (het.ingest.commit_parsed), not observations"
+        )
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)
     digest = sha256_of(parsed.content)

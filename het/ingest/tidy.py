@@ -1,40 +1,63 @@
-"""The het tidy template: our own long format, one row per observation (documented in README)."""
+"""The het tidy template: our own long format, one row per observation (documented in README).
+
+Columns (names case-insensitive, in any order; extra columns are kept in the observation's `extra`):
+indicator_id, area_code, period, sex, age, breakdown, category, value (required); category_rank,
+lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, period_sort
+(optional). CSV or a single-sheet .xlsx.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
-import json
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from het.breakdowns import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL
+from het.ingest.checks import (
+    MAX_ROWS_NAMED,
+    NUMERIC,
+    SUPPRESSION_MARKERS,
+    ResolvedIndicators,
+    RowChecker,
+    check_duplicates,
+    check_limits,
+    check_ranges,
+    check_ward_sets,
+    codes,
+    extra_json,
+    finish_observations,
+    kept_aside_frame,
+    parse_numbers,
+    read_numeric_columns,
+    read_periods,
+    resolve_indicators,
+    strip,
+)
+from het.ingest.files import RawTable, read_table
+from het.ingest.parsed import KEY, OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
-from het.periods import parse_period, ward_set_for_period
 
-KEY = ["indicator_id", "area_code", "period_sort", "sex", "age", "breakdown", "category"]
-REQUIRED = ["indicator_id", "area_code", "period", "sex", "age", "breakdown", "category", "value"]
-NUMERIC = [
-    "value",
-    "lower_ci95",
-    "upper_ci95",
-    "lower_ci998",
-    "upper_ci998",
-    "count",
-    "denominator",
+__all__ = [
+    "KEY",
+    "MAX_ROWS_NAMED",
+    "NUMERIC",
+    "OBSERVATION_COLUMNS",
+    "SUPPRESSION_MARKERS",
+    "ParsedExtract",
+    "parse_numbers",
+    "read_tidy",
+    "read_tidy_csv",
+    "tidy_example_csv",
+    "tidy_template_csv",
 ]
-OPTIONAL = [*NUMERIC[1:], "value_note", "category_rank"]
-SUPPRESSION_MARKERS = {"*", "x", "[c]", "..", "-", ":", "[x]", "[z]"}
-# Per check, how many offending rows are named before the rest are counted.
-MAX_ROWS_NAMED = 10
 
-OBSERVATION_COLUMNS = [
-    "source_row",
+REQUIRED = ["indicator_id", "area_code", "period", "sex", "age", "breakdown", "category", "value"]
+OPTIONAL = [*NUMERIC[1:], "value_note", "category_rank"]
+TEMPLATE_COLUMNS = [
     "indicator_id",
     "area_code",
-    "period_label",
-    "period_sort",
+    "period",
     "sex",
     "age",
     "breakdown",
@@ -48,285 +71,324 @@ OBSERVATION_COLUMNS = [
     "count",
     "denominator",
     "value_note",
-    "extra",
+]
+
+# Example rows for real catalogue indicators and areas; the values are illustrative, not real figures.
+_EXAMPLE_NOTE = "example row: not a real figure"
+EXAMPLE_ROWS = [
+    [
+        "smoking_adults",
+        "E06000032",
+        "2023",
+        "Persons",
+        "18+ yrs",
+        "total",
+        "",
+        "",
+        "14.9",
+        "12.1",
+        "17.7",
+        "",
+        "",
+        "",
+        "",
+        _EXAMPLE_NOTE,
+    ],
+    [
+        "smoking_adults",
+        "E92000001",
+        "2023",
+        "Persons",
+        "18+ yrs",
+        "total",
+        "",
+        "",
+        "11.9",
+        "11.7",
+        "12.1",
+        "",
+        "",
+        "",
+        "",
+        _EXAMPLE_NOTE,
+    ],
+    [
+        "smoking_adults",
+        "E06000032",
+        "2023",
+        "Persons",
+        "18+ yrs",
+        "deprivation_local_quintile",
+        "Q1 (most deprived)",
+        "1",
+        "19.8",
+        "15.2",
+        "24.4",
+        "",
+        "",
+        "",
+        "",
+        _EXAMPLE_NOTE,
+    ],
+    [
+        "smoking_adults",
+        "E06000032",
+        "2023",
+        "Persons",
+        "18+ yrs",
+        "deprivation_local_quintile",
+        "Q5 (least deprived)",
+        "5",
+        "9.6",
+        "6.3",
+        "12.9",
+        "",
+        "",
+        "",
+        "",
+        _EXAMPLE_NOTE,
+    ],
+    [
+        "school_readiness",
+        "E05014735",
+        "2023/24",
+        "Persons",
+        "5 yrs",
+        "total",
+        "",
+        "",
+        "64.2",
+        "57.9",
+        "70.1",
+        "",
+        "",
+        "113",
+        "176",
+        _EXAMPLE_NOTE,
+    ],
+    [
+        "school_readiness",
+        "E05014737",
+        "2023/24",
+        "Persons",
+        "5 yrs",
+        "total",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "suppressed in source: *; " + _EXAMPLE_NOTE,
+    ],
+    [
+        "ethnic_minority_population",
+        "E06000032",
+        "2021",
+        "Persons",
+        "All ages",
+        "ethnicity",
+        "Pakistani",
+        "",
+        "18.3",
+        "",
+        "",
+        "",
+        "",
+        "41143",
+        "225262",
+        _EXAMPLE_NOTE,
+    ],
 ]
 
 
-@dataclass
-class ParsedExtract:
-    """An extract read and checked, not yet written: observations plus its problems."""
-
-    file_name: str
-    format: str
-    content: bytes
-    observations: pd.DataFrame
-    problems: Problems
-    rows_read: int
+def tidy_template_csv() -> bytes:
+    """A blank het tidy template: the header row only, as UTF-8 CSV bytes."""
+    return _csv_bytes([TEMPLATE_COLUMNS])
 
 
-def decode_text(content: bytes, file_name: str, problems: Problems) -> str | None:
-    """Bytes to text: UTF-8 (with or without BOM), else Windows-1252 with a warning."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-        problems.warning(file_name, "not UTF-8; read as Windows-1252 (check accented names)")
-        return text
+def tidy_example_csv() -> bytes:
+    """A small filled het tidy example (real catalogue indicators and areas, illustrative values)."""
+    return _csv_bytes([TEMPLATE_COLUMNS, *EXAMPLE_ROWS])
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def read_tidy_csv(
     content: bytes, *, file_name: str, indicators: pd.DataFrame, areas: pd.DataFrame
 ) -> ParsedExtract:
     """Read and check a het tidy CSV against the catalogue's indicators and areas."""
+    return read_tidy(content, file_name=file_name, indicators=indicators, areas=areas)
+
+
+def read_tidy(
+    content: bytes,
+    *,
+    file_name: str,
+    indicators: pd.DataFrame,
+    areas: pd.DataFrame,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    indicator_mapping: dict | None = None,
+) -> ParsedExtract:
+    """Read and check a het tidy file (CSV or .xlsx)."""
     problems = Problems()
-    empty = ParsedExtract(
-        file_name, "het_tidy", content, pd.DataFrame(columns=OBSERVATION_COLUMNS), problems, 0
+    options = {"sheet": sheet, "max_bytes": max_bytes, "indicator_mapping": indicator_mapping}
+    table = read_table(content, file_name=file_name, problems=problems, sheet=sheet, max_bytes=max_bytes)
+    if table is None:
+        return empty_extract(file_name, "het_tidy", content, problems, options=options)
+    return tidy_from_table(
+        table,
+        content=content,
+        file_name=file_name,
+        indicators=indicators,
+        areas=areas,
+        problems=problems,
+        indicator_mapping=indicator_mapping,
+        options=options,
     )
-    text = decode_text(content, file_name, problems)
-    if text is None or not text.strip():
-        problems.error(file_name, "the file is empty")
-        return empty
-    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    raw.columns = [c.strip() for c in raw.columns]
-    missing = [c for c in REQUIRED if c not in raw.columns]
+
+
+def tidy_from_table(
+    table: RawTable,
+    *,
+    content: bytes,
+    file_name: str,
+    indicators: pd.DataFrame,
+    areas: pd.DataFrame,
+    problems: Problems,
+    indicator_mapping: dict | None = None,
+    options: dict | None = None,
+) -> ParsedExtract:
+    """Check a het tidy table that has been read into text cells."""
+    options = options or {}
+    raw = table.frame
+    lowered = {c.lower(): c for c in raw.columns}
+    missing = [c for c in REQUIRED if c not in lowered]
     if missing:
-        problems.error(
-            file_name,
-            f"missing required column(s) {', '.join(missing)}; the header has {', '.join(raw.columns)}",
-            row=1,
-        )
-        return empty
-    if raw.empty:
-        problems.error(file_name, "the file has a header but no data rows", row=1)
-        return empty
-    frame = _tidy_to_observations(raw, file_name, indicators, areas, problems)
-    return ParsedExtract(file_name, "het_tidy", content, frame, problems, len(raw))
-
-
-def _tidy_to_observations(raw, file_name, indicators, areas, problems) -> pd.DataFrame:
-    rows = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # spreadsheet row numbers
-    out = pd.DataFrame({"source_row": rows})
-    for col in ["indicator_id", "area_code", "sex", "age", "breakdown", "category"]:
-        out[col] = raw[col].str.strip()
-    out["period_label"] = raw["period"].str.strip()
-    notes = raw["value_note"].str.strip() if "value_note" in raw else pd.Series("", index=raw.index)
-
-    for col in NUMERIC:
-        source = raw[col] if col in raw else pd.Series("", index=raw.index)
-        parsed, suppressed, bad = parse_numbers(source)
-        out[col] = parsed
-        _flag(problems, file_name, bad, rows, col, lambda r, s=source: f"'{s[r]}' is not a number")
-        if col == "value":
-            notes = notes.where(
-                ~suppressed, (notes + "; suppressed in source: " + source.str.strip()).str.strip("; ")
+        for name in missing:
+            problems.error(
+                file_name,
+                f"required column '{name}' is missing; the header has {', '.join(raw.columns)}",
+                row=table.header_row,
+                column=name,
+                sheet=table.sheet,
             )
-    out["value_note"] = notes.replace("", None)
-    rank_source = raw["category_rank"] if "category_rank" in raw else pd.Series("", index=raw.index)
-    rank, _, bad_rank = parse_numbers(rank_source)
-    _flag(problems, file_name, bad_rank, rows, "category_rank", lambda r: "is not a whole number")
-    out["category_rank"] = rank.astype("Int64")
-
-    known_ind = indicators.set_index("indicator_id")
-    unknown = ~out["indicator_id"].isin(known_ind.index)
-    _flag(
-        problems,
-        file_name,
-        unknown,
-        rows,
-        "indicator_id",
-        lambda r: f"unknown indicator '{out.at[r, 'indicator_id']}' (not in the catalogue)",
-    )
-    known_area = areas.set_index("area_code")
-    unknown_area = ~out["area_code"].isin(known_area.index)
-    _flag(
-        problems,
-        file_name,
-        unknown_area,
-        rows,
-        "area_code",
-        lambda r: f"unknown area code '{out.at[r, 'area_code']}'",
-    )
-    _flag(
-        problems,
-        file_name,
-        ~out["sex"].isin(SEXES),
-        rows,
-        "sex",
-        lambda r: f"sex '{out.at[r, 'sex']}' is not one of {', '.join(SEXES)}",
-    )
-    _flag(
-        problems,
-        file_name,
-        ~out["breakdown"].isin(BREAKDOWN_LABELS),
-        rows,
-        "breakdown",
-        lambda r: f"breakdown '{out.at[r, 'breakdown']}' is not one of {', '.join(BREAKDOWN_LABELS)}",
-    )
-    total_with_category = (out["breakdown"] == TOTAL) & (out["category"] != "")
-    _flag(
-        problems,
-        file_name,
-        total_with_category,
-        rows,
-        "category",
-        lambda r: "must be empty when breakdown is 'total'",
-    )
-    needs_category = (out["breakdown"] != TOTAL) & (out["category"] == "")
-    _flag(problems, file_name, needs_category, rows, "category", lambda r: "is empty for a breakdown row")
-    deprivation_no_rank = out["breakdown"].isin(DEPRIVATION_BREAKDOWNS) & out["category_rank"].isna()
-    _flag(
-        problems,
-        file_name,
-        deprivation_no_rank,
-        rows,
-        "category_rank",
-        lambda r: "is needed for deprivation groups (1 = most deprived)",
-    )
-
-    _parse_periods(out, raw, known_ind, known_area, file_name, rows, problems)
-    _check_limits(out, file_name, rows, problems)
-
-    key_ok = out["period_sort"].notna()
-    dup = out[key_ok].duplicated(KEY, keep="first").reindex(out.index, fill_value=False)
-    _flag(
-        problems,
-        file_name,
-        dup,
-        rows,
-        "indicator_id",
-        lambda r: "duplicates an earlier row with the same indicator, area, period, sex, age and breakdown",
-    )
-
-    extra_cols = [c for c in raw.columns if c not in REQUIRED + OPTIONAL + ["period_sort"]]
-    out["extra"] = _extra_json(raw, extra_cols)
-    out["period_sort"] = out["period_sort"].astype("Int64")
-    return out[OBSERVATION_COLUMNS]
-
-
-def parse_numbers(source: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse numbers ('1,349' allowed). Returns values, suppressed mask, unparseable mask."""
-    text = source.str.strip()
-    blank = text == ""
-    suppressed = text.str.lower().isin(SUPPRESSION_MARKERS)
-    values = pd.to_numeric(
-        text.str.replace(",", "", regex=False).where(~blank & ~suppressed), errors="coerce"
-    )
-    bad = values.isna() & ~blank & ~suppressed
-    return values.astype(float), suppressed, bad
-
-
-def _parse_periods(out, raw, known_ind, known_area, file_name, rows, problems) -> None:
-    periodicity = out["indicator_id"].map(known_ind["periodicity"])
-    vintage = out["area_code"].map(known_area["vintage"])
-    given_sort = raw["period_sort"].str.strip() if "period_sort" in raw else None
-    sort_values, ward_set = [], []
-    cache: dict[tuple[str, str], tuple[int | None, str | None, str | None]] = {}
-    for label, kind in zip(out["period_label"], periodicity, strict=True):
-        key = (label, kind if isinstance(kind, str) else "")
-        if key not in cache:
-            try:
-                period = parse_period(label, periodicity=key[1] or None)
-                cache[key] = (period.sortable, ward_set_for_period(period), None)
-            except ValueError as exc:
-                cache[key] = (None, None, str(exc))
-        sort_values.append(cache[key][0])
-        ward_set.append(cache[key][1])
-    unreadable = pd.Series(
-        [
-            cache[(lab, k if isinstance(k, str) else "")][2] is not None
-            for lab, k in zip(out["period_label"], periodicity, strict=True)
-        ],
-        index=out.index,
-    )
-    _flag(
-        problems,
-        file_name,
-        unreadable,
-        rows,
-        "period",
-        lambda r: f"cannot read period '{out.at[r, 'period_label']}': expected e.g. 2019, 2019/20 or 2017 - 19",
-    )
-    out["period_sort"] = pd.array(sort_values, dtype="Int64")
-    if given_sort is not None:
-        given, _, bad = parse_numbers(given_sort)
-        _flag(problems, file_name, bad, rows, "period_sort", lambda r: "is not a whole number")
-        out["period_sort"] = given.round().astype("Int64").fillna(out["period_sort"])
-    expected_set = pd.Series(ward_set, index=out.index)
-    is_ward = vintage.isin(["WD13", "WD23"])
-    mismatch = is_ward & expected_set.notna() & (vintage != expected_set)
-    _flag(
-        problems,
-        file_name,
-        mismatch,
-        rows,
-        "area_code",
-        lambda r: (
-            f"ward {out.at[r, 'area_code']} belongs to ward set {vintage[r]}, but period "
-            f"'{out.at[r, 'period_label']}' falls under {expected_set[r]} (Luton's wards changed in May 2023)"
-        ),
-    )
-
-
-def _check_limits(out, file_name, rows, problems) -> None:
-    for low, high, level in [("lower_ci95", "upper_ci95", "95%"), ("lower_ci998", "upper_ci998", "99.8%")]:
-        _flag(
-            problems,
-            file_name,
-            out[low] > out["value"],
-            rows,
-            low,
-            lambda r,
-            c=low,
-            lv=level: f"lower {lv} limit {out.at[r, c]:g} is above the value {out.at[r, 'value']:g}",
-        )
-        _flag(
-            problems,
-            file_name,
-            out["value"] > out[high],
-            rows,
-            high,
-            lambda r,
-            c=high,
-            lv=level: f"upper {lv} limit {out.at[r, c]:g} is below the value {out.at[r, 'value']:g}",
-        )
-    over = out["count"] > out["denominator"]
-    _flag(
-        problems,
-        file_name,
-        over,
-        rows,
-        "count",
-        lambda r: f"count {out.at[r, 'count']:g} is larger than the denominator {out.at[r, 'denominator']:g}",
-    )
-    negative = out["denominator"] < 0
-    _flag(problems, file_name, negative, rows, "denominator", lambda r: "is negative")
-
-
-def _flag(problems: Problems, file_name: str, mask: pd.Series, rows: pd.Series, column: str, message) -> None:
-    """Record an error for the first rows where mask holds, and count the rest."""
-    hit = mask.fillna(False).to_numpy(dtype=bool)
-    if not hit.any():
-        return
-    index = np.flatnonzero(hit)
-    for i in index[:MAX_ROWS_NAMED]:
-        label = mask.index[i]
-        problems.error(file_name, message(label), row=int(rows.iloc[i]), column=column)
-    if len(index) > MAX_ROWS_NAMED:
+        return empty_extract(file_name, "het_tidy", content, problems, sheet=table.sheet, options=options)
+    if raw.empty:
         problems.error(
-            file_name, f"the same problem in {len(index) - MAX_ROWS_NAMED} more row(s)", column=column
+            file_name, "the file has a header but no data rows", row=table.header_row, sheet=table.sheet
         )
-
-
-def _extra_json(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Unmodelled columns kept as JSON per row (None when there are none or all are blank)."""
-    if not columns:
-        return pd.Series(None, index=raw.index, dtype=object)
-    records = raw[columns].to_dict(orient="records")
-    return pd.Series(
-        [
-            json.dumps({k: v for k, v in rec.items() if v != ""}) if any(rec.values()) else None
-            for rec in records
-        ],
-        index=raw.index,
-        dtype=object,
+        return empty_extract(file_name, "het_tidy", content, problems, sheet=table.sheet, options=options)
+    raw = raw.rename(columns={v: k for k, v in lowered.items() if k in REQUIRED + OPTIONAL + ["period_sort"]})
+    raw = raw.reset_index(drop=True)
+    checker = RowChecker(problems, file_name, table.rows, table.sheet)
+    out, resolved = _tidy_observations(raw, checker, indicators, areas, indicator_mapping)
+    ignored = resolved.ignored
+    kept_aside = kept_aside_frame(
+        out.loc[ignored, "source_row"].to_numpy(),
+        "indicator set aside at the analyst's request",
+        out.loc[ignored, "source_indicator"].reset_index(drop=True),
     )
+    keep = ~checker.bad & ~ignored
+    extra_cols = [c for c in raw.columns if c not in REQUIRED + OPTIONAL + ["period_sort"]]
+    out["extra"] = extra_json(raw, extra_cols)
+    return ParsedExtract(
+        file_name,
+        "het_tidy",
+        content,
+        finish_observations(out, keep, OBSERVATION_COLUMNS),
+        problems,
+        len(raw),
+        kept_aside=kept_aside,
+        unknown_indicators=resolved.listing,
+        sheet=table.sheet,
+        options=options,
+        notes=list(table.notes),
+    )
+
+
+def _tidy_observations(
+    raw, checker: RowChecker, indicators, areas, mapping
+) -> tuple[pd.DataFrame, ResolvedIndicators]:
+    out = pd.DataFrame({"source_row": checker.rows})
+    for col in ["area_code", "sex", "age", "breakdown", "category"]:
+        out[col] = strip(raw[col])
+    source_indicator = strip(raw["indicator_id"])
+    out["source_indicator"] = source_indicator
+    out["period_label"] = strip(raw["period"])
+    notes = strip(raw["value_note"]) if "value_note" in raw else pd.Series("", index=raw.index, dtype="str")
+
+    names = {c: c for c in NUMERIC}
+    out["value_note"] = read_numeric_columns(raw, names, out, checker, notes).replace("", None)
+    rank_source = (
+        raw["category_rank"] if "category_rank" in raw else pd.Series("", index=raw.index, dtype="str")
+    )
+    rank, _, bad_rank = parse_numbers(rank_source)
+    checker.flag(bad_rank, "category_rank", lambda i: "is not a whole number")
+    out["category_rank"] = rank
+
+    ids = indicators["indicator_id"].astype("str")
+    resolved = resolve_indicators(
+        codes(source_indicator),
+        index=source_indicator.index,
+        lookup={i: i for i in ids},
+        catalogue_ids=set(ids),
+        mapping=mapping,
+        checker=checker,
+        column="indicator_id",
+    )
+    out["indicator_id"] = resolved.indicator_id
+
+    unknown_area = ~out["area_code"].isin(areas["area_code"])
+    checker.flag(unknown_area, "area_code", lambda i: f"unknown area code '{out['area_code'].iat[i]}'")
+    checker.flag(
+        ~out["sex"].isin(SEXES),
+        "sex",
+        lambda i: f"sex '{out['sex'].iat[i]}' is not one of {', '.join(SEXES)}",
+    )
+    checker.flag(
+        ~out["breakdown"].isin(list(BREAKDOWN_LABELS)),
+        "breakdown",
+        lambda i: f"breakdown '{out['breakdown'].iat[i]}' is not one of {', '.join(BREAKDOWN_LABELS)}",
+    )
+    checker.flag(
+        (out["breakdown"] == TOTAL) & (out["category"] != ""),
+        "category",
+        lambda i: "must be empty when breakdown is 'total'",
+    )
+    checker.flag(
+        (out["breakdown"] != TOTAL) & (out["category"] == ""),
+        "category",
+        lambda i: "is empty for a breakdown row",
+    )
+    checker.flag(
+        out["breakdown"].isin(list(DEPRIVATION_BREAKDOWNS)) & out["category_rank"].isna(),
+        "category_rank",
+        lambda i: "is needed for deprivation groups (1 = most deprived)",
+    )
+
+    periodicity = out["indicator_id"].map(indicators.set_index("indicator_id")["periodicity"])
+    periods = read_periods(out["period_label"], periodicity.astype("str").fillna(""))
+    unreadable = periods["error"].notna()
+    checker.flag(unreadable, "period", lambda i: str(periods["error"].iat[i]))
+    out["period_sort"] = periods["period_sort"]
+    if "period_sort" in raw:
+        given, _, bad = parse_numbers(raw["period_sort"])
+        checker.flag(bad, "period_sort", lambda i: "is not a whole number")
+        out["period_sort"] = given.fillna(out["period_sort"])
+    check_ward_sets(
+        out["area_code"], out["period_label"], periods["ward_set"], areas, checker, column="area_code"
+    )
+    check_limits(out, checker, names)
+    check_ranges(out, checker, names, indicators)
+    usable = out["period_sort"].notna().to_numpy() & out["indicator_id"].notna().to_numpy()
+    check_duplicates(out, checker, column="indicator_id", usable=usable)
+    return out, resolved

@@ -1,0 +1,207 @@
+"""Indicators an extract names that the catalogue does not know: list them, map them, or add local ones.
+
+A file's unknown indicators are errors (the load is blocked) until the analyst either maps each to a
+catalogue indicator (apply_indicator_mapping; mapping to None sets its rows aside on purpose) or adds it
+as a local indicator (add_local_indicator) and reads the file again. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from het.catalogue import (
+    JSNA_TOPICS,
+    LUTON_2040_PRIORITIES,
+    PERIODICITIES,
+    POLARITIES,
+    PRINCIPLE_IDS,
+    SEXES,
+    SLUG,
+    UNIT_MULTIPLIERS,
+    VALUE_TYPES,
+)
+from het.gaps import refresh_derived
+from het.ingest.parsed import UNKNOWN_INDICATOR_COLUMNS, ParsedExtract
+from het.store import Store, read_query
+
+LOCAL_SOURCE = "Local indicator added by an analyst"
+
+
+def unknown_indicators(parsed: ParsedExtract) -> pd.DataFrame:
+    """The indicators a file names that the catalogue does not know.
+
+    Columns: source_key (what the file calls it: a Fingertips ID, an indicator_id or a column header, the
+    key to use in apply_indicator_mapping), source_name, rows (rows or cells affected), first_row.
+    """
+    return parsed.unknown_indicators[UNKNOWN_INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def apply_indicator_mapping(
+    parsed: ParsedExtract, mapping: dict, *, indicators: pd.DataFrame, areas: pd.DataFrame
+) -> ParsedExtract:
+    """Read the same file again with its unknown indicators mapped: {source_key: indicator_id or None}.
+
+    None sets that indicator's rows (or column) aside on purpose. Mappings already applied are kept.
+    The whole file is checked again. ValueError names a key the file does not use or a target the
+    catalogue does not have.
+    """
+    from het.ingest.read import read_extract  # read imports the readers; the readers do not import this
+
+    if parsed.format == "kpi":
+        raise ValueError(f"{parsed.file_name} is a KPI file: KPIs are not mapped to indicators")
+    previous = dict(parsed.options.get("indicator_mapping") or {})
+    known_keys = set(parsed.unknown_indicators["source_key"].astype(str)) | set(previous)
+    catalogue_ids = set(indicators["indicator_id"].astype(str))
+    for key, target in mapping.items():
+        if str(key) not in known_keys:
+            listed = ", ".join(sorted(known_keys)) or "none"
+            raise ValueError(
+                f"{parsed.file_name}: '{key}' is not an unknown indicator of this file (unknown: {listed})"
+            )
+        if target is not None and str(target) not in catalogue_ids:
+            raise ValueError(
+                f"{parsed.file_name}: '{key}' is mapped to '{target}', which is not in the catalogue; "
+                "add it as a local indicator first"
+            )
+    options = {k: v for k, v in parsed.options.items() if k != "indicator_mapping"}
+    options["format"] = parsed.format
+    return read_extract(
+        parsed.content,
+        file_name=parsed.file_name,
+        indicators=indicators,
+        areas=areas,
+        indicator_mapping={**previous, **{str(k): v for k, v in mapping.items()}},
+        **options,
+    )
+
+
+def local_indicator_row(
+    *,
+    name: str,
+    principle_id: int,
+    unit: str,
+    value_type: str,
+    polarity: str,
+    definition: str,
+    indicator_id: str | None = None,
+    short_name: str | None = None,
+    fingertips_id: int | None = None,
+    multiplier: float | None = None,
+    decimals: int = 1,
+    periodicity: str = "calendar",
+    sexes: str = "Persons",
+    age: str = "All ages",
+    headline: bool = False,
+    source: str = LOCAL_SOURCE,
+    jsna_topic: str = "",
+    luton2040_priority: str = "",
+    existing: pd.DataFrame | None = None,
+) -> dict:
+    """A checked indicators row (origin 'local') from an analyst's metadata.
+
+    Required: name, principle_id (0 = overarching, 1..8 = Marmot principles), unit, value_type,
+    polarity, definition. indicator_id defaults to a slug of the short name (or name); multiplier to the
+    unit's (100 for '%', 100000 for 'per 100,000' ...), else 1. `existing` (the indicators table) is
+    checked for clashes of indicator_id and fingertips_id. ValueError names the field.
+    """
+
+    def fail(field: str, message: str) -> ValueError:
+        return ValueError(f"local indicator, field '{field}': {message}")
+
+    def text(field: str, value) -> str:
+        if value is None or not str(value).strip():
+            raise fail(field, "is required and cannot be empty")
+        return " ".join(str(value).split())
+
+    name = text("name", name)
+    short_name = text("short_name", short_name) if short_name is not None else name
+    unit = text("unit", unit)
+    definition = text("definition", definition)
+    try:
+        principle = int(principle_id)
+    except (TypeError, ValueError):
+        raise fail("principle_id", f"'{principle_id}' is not a whole number from 0 to 8") from None
+    if principle not in PRINCIPLE_IDS:
+        raise fail("principle_id", f"{principle} is not one of 0 (overarching) to 8")
+    for field, value, allowed in (
+        ("value_type", value_type, VALUE_TYPES),
+        ("polarity", polarity, POLARITIES),
+        ("periodicity", periodicity, PERIODICITIES),
+    ):
+        if value not in allowed:
+            raise fail(field, f"'{value}' is not one of {', '.join(allowed)}")
+    if jsna_topic and jsna_topic not in JSNA_TOPICS:
+        raise fail("jsna_topic", f"'{jsna_topic}' is not one of {', '.join(JSNA_TOPICS)}")
+    if luton2040_priority and luton2040_priority not in LUTON_2040_PRIORITIES:
+        raise fail(
+            "luton2040_priority", f"'{luton2040_priority}' is not one of {', '.join(LUTON_2040_PRIORITIES)}"
+        )
+    sex_list = str(sexes).split(";")
+    if not sex_list or any(s not in SEXES for s in sex_list) or len(set(sex_list)) != len(sex_list):
+        raise fail("sexes", f"'{sexes}' must list Persons, Male and/or Female once each, separated by ';'")
+    expected = UNIT_MULTIPLIERS.get(unit)
+    if multiplier is None:
+        multiplier = expected if expected is not None else 1.0
+    try:
+        multiplier = float(multiplier)
+    except (TypeError, ValueError):
+        raise fail("multiplier", f"'{multiplier}' is not a number") from None
+    if not multiplier > 0:
+        raise fail("multiplier", f"{multiplier:g} must be greater than 0")
+    if expected is not None and multiplier != expected:
+        raise fail("multiplier", f"unit '{unit}' needs multiplier {expected:g}, not {multiplier:g}")
+    if not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        raise fail("decimals", f"{decimals} must be a whole number from 0 to 6")
+    slug = (
+        indicator_id
+        if indicator_id is not None
+        else re.sub(r"[^a-z0-9]+", "_", short_name.lower()).strip("_")
+    )
+    if not slug or SLUG.fullmatch(slug) is None:
+        raise fail("indicator_id", f"'{slug}' must use only a-z, 0-9 and _")
+    if fingertips_id is not None:
+        try:
+            fingertips_id = int(fingertips_id)
+        except (TypeError, ValueError):
+            raise fail("fingertips_id", f"'{fingertips_id}' is not a whole number") from None
+    if existing is not None:
+        if slug in set(existing["indicator_id"].astype(str)):
+            raise fail("indicator_id", f"'{slug}' is already an indicator; choose another id")
+        if fingertips_id is not None and "fingertips_id" in existing:
+            taken = existing.loc[existing["fingertips_id"] == fingertips_id, "indicator_id"]
+            if len(taken):
+                raise fail("fingertips_id", f"{fingertips_id} is already indicator '{taken.iloc[0]}'")
+    return {
+        "indicator_id": slug,
+        "fingertips_id": fingertips_id,
+        "name": name,
+        "short_name": short_name,
+        "principle_id": principle,
+        "unit": unit,
+        "value_type": value_type,
+        "multiplier": multiplier,
+        "polarity": polarity,
+        "decimals": decimals,
+        "periodicity": periodicity,
+        "sexes": str(sexes),
+        "age": text("age", age),
+        "headline": bool(headline),
+        "definition": definition,
+        "source": text("source", source),
+        "jsna_topic": jsna_topic,
+        "luton2040_priority": luton2040_priority,
+    }
+
+
+def add_local_indicator(store: Store, **metadata) -> dict:
+    """Check an analyst's indicator metadata (local_indicator_row) and add it to the store, origin 'local'.
+
+    Returns the row added. One transaction; the data version moves on so cached catalogues refresh.
+    """
+    row = local_indicator_row(**metadata, existing=store.query("indicator_catalogue"))
+    with store.transaction() as cur:
+        cur.execute(read_query("insert_local_indicator"), row)
+        refresh_derived(cur)  # derived results are kept per data version
+    return row

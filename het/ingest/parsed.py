@@ -1,0 +1,109 @@
+"""What every extract reader returns: observations (or KPIs) checked and not yet written, with their problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from het.ingest.problems import Problems
+
+# The key of an observation: a later extract with the same key revises it.
+KEY = ["indicator_id", "area_code", "period_sort", "sex", "age", "breakdown", "category"]
+
+OBSERVATION_COLUMNS = [
+    "source_row",
+    "indicator_id",
+    "area_code",
+    "period_label",
+    "period_sort",
+    "sex",
+    "age",
+    "breakdown",
+    "category",
+    "category_rank",
+    "value",
+    "lower_ci95",
+    "upper_ci95",
+    "lower_ci998",
+    "upper_ci998",
+    "count",
+    "denominator",
+    "value_note",
+    "extra",
+]
+
+# Rows of a file that are neither loaded nor errors: set aside with a warning, listed in the preview,
+# and counted in the extract's rows_rejected.
+KEPT_ASIDE_COLUMNS = ["source_row", "reason", "detail"]
+
+# Indicators a file refers to that the catalogue does not know (the analyst maps or creates them).
+UNKNOWN_INDICATOR_COLUMNS = ["source_key", "source_name", "rows", "first_row"]
+
+KPI_COLUMNS = [
+    "source_row",
+    "kpi_id",
+    "name",
+    "workstream_id",
+    "indicator_id",
+    "unit",
+    "polarity",
+    "baseline",
+    "baseline_period",
+    "latest",
+    "latest_period",
+    "target",
+    "target_period",
+    "owner",
+]
+
+FORMATS = ("fingertips", "het_tidy", "ward_wide", "kpi")
+
+
+def empty_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+@dataclass
+class ParsedExtract:
+    """An extract read and checked, not yet written: observations (or KPIs) plus its problems.
+
+    `kept_aside` lists rows that are neither loaded nor errors (e.g. areas outside het's geography);
+    `unknown_indicators` lists indicators the catalogue does not know (each is also an error until
+    mapped, see het.ingest.indicators); `options` are the reading options, so the same bytes can be
+    read again with an indicator mapping; `kpis` is set for the 'kpi' format instead of observations.
+    """
+
+    file_name: str
+    format: str
+    content: bytes
+    observations: pd.DataFrame
+    problems: Problems
+    rows_read: int
+    kept_aside: pd.DataFrame = field(default_factory=lambda: empty_frame(KEPT_ASIDE_COLUMNS))
+    unknown_indicators: pd.DataFrame = field(default_factory=lambda: empty_frame(UNKNOWN_INDICATOR_COLUMNS))
+    sheet: str | None = None
+    options: dict = field(default_factory=dict)
+    kpis: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        frame = self.kpis if self.kpis is not None else self.observations
+        return len(frame)
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.rows_loaded
+
+    @property
+    def can_commit(self) -> bool:
+        return not self.problems.errors
+
+
+def empty_extract(file_name: str, format: str, content: bytes, problems: Problems, **extra) -> ParsedExtract:
+    """A ParsedExtract with nothing to load (a file-level error was found)."""
+    kpis = empty_frame(KPI_COLUMNS) if format == "kpi" else None
+    return ParsedExtract(
+        file_name, format, content, empty_frame(OBSERVATION_COLUMNS), problems, 0, kpis=kpis, **extra
+    )

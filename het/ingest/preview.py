@@ -1,0 +1,196 @@
+"""What a load would do, before anything is written: new rows, revisions side by side, unchanged rows,
+rejected rows with their reasons, and the indicators and periods touched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from het.ingest.parsed import ParsedExtract
+from het.store import Store, read_query
+
+KEY_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "period_label",
+    "period_sort",
+    "sex",
+    "age",
+    "breakdown",
+    "category",
+]
+REVISED_COLUMNS = [
+    "source_row",
+    *KEY_COLUMNS,
+    "old_value",
+    "new_value",
+    "old_lower_ci95",
+    "new_lower_ci95",
+    "old_upper_ci95",
+    "new_upper_ci95",
+    "old_lower_ci998",
+    "new_lower_ci998",
+    "old_upper_ci998",
+    "new_upper_ci998",
+    "old_count",
+    "new_count",
+    "old_denominator",
+    "new_denominator",
+    "old_extract_id",
+    "old_source_row",
+]
+ROW_COLUMNS = [
+    "source_row",
+    *KEY_COLUMNS,
+    "new_value",
+    "new_lower_ci95",
+    "new_upper_ci95",
+    "new_count",
+    "new_denominator",
+]
+REJECTED_COLUMNS = ["level", "file", "sheet", "row", "column", "message"]
+KEPT_ASIDE = "kept aside"
+
+
+@dataclass
+class Preview:
+    """A load's effect, computed against the store's current values without writing anything.
+
+    For a KPI file the frames hold KPIs (kpi_id, name, old_/new_ baseline, latest, target ...).
+    `rejected` lists every problem (level 'error' or 'warning') and every row kept aside
+    (level 'kept aside'); `touched` lists the indicators (or KPIs) and periods the load would change.
+    """
+
+    file_name: str
+    format: str
+    new: pd.DataFrame
+    revised: pd.DataFrame
+    unchanged: pd.DataFrame
+    rejected: pd.DataFrame
+    touched: pd.DataFrame
+    unknown_indicators: pd.DataFrame
+    rows_read: int
+    can_commit: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        kept = int((self.rejected["level"] == KEPT_ASIDE).sum()) if len(self.rejected) else 0
+        errors = int((self.rejected["level"] == "error").sum()) if len(self.rejected) else 0
+        return {
+            "rows_read": self.rows_read,
+            "new": len(self.new),
+            "revised": len(self.revised),
+            "unchanged": len(self.unchanged),
+            "kept_aside": kept,
+            "errors": errors,
+        }
+
+
+def rejected_frame(parsed: ParsedExtract) -> pd.DataFrame:
+    """Every problem of an extract, then every row kept aside, as one frame (REJECTED_COLUMNS)."""
+    problems = pd.DataFrame(
+        [
+            {
+                "level": p.level,
+                "file": p.file,
+                "sheet": p.sheet,
+                "row": p.row,
+                "column": p.column,
+                "message": p.message,
+            }
+            for p in parsed.problems.items
+        ],
+        columns=REJECTED_COLUMNS,
+    )
+    aside = parsed.kept_aside
+    kept = pd.DataFrame(
+        {
+            "level": KEPT_ASIDE,
+            "file": parsed.file_name,
+            "sheet": parsed.sheet,
+            "row": aside["source_row"].to_numpy(),
+            "column": None,
+            "message": (aside["reason"].astype("str") + ": " + aside["detail"].astype("str")).to_numpy(),
+        },
+        columns=REJECTED_COLUMNS,
+    )
+    frames = [f for f in (problems, kept) if len(f)]
+    if not frames:
+        return problems
+    out = pd.concat(frames, ignore_index=True)
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
+def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
+    """Compare a checked extract with the store's current values; writes nothing."""
+    if parsed.format == "kpi":
+        return _preview_kpis(store, parsed)
+    cur = store.cursor()
+    cur.register("incoming", parsed.observations)
+    try:
+        compared = cur.execute(read_query("preview_against_current")).df()
+    finally:
+        cur.unregister("incoming")
+        cur.close()
+    status = compared.pop("status")
+    revised = compared.loc[status == "revised", REVISED_COLUMNS].reset_index(drop=True)
+    return Preview(
+        file_name=parsed.file_name,
+        format=parsed.format,
+        new=compared.loc[status == "new", ROW_COLUMNS].reset_index(drop=True),
+        revised=revised,
+        unchanged=compared.loc[status == "unchanged", ROW_COLUMNS].reset_index(drop=True),
+        rejected=rejected_frame(parsed),
+        touched=_touched(store, parsed.observations),
+        unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
+        rows_read=parsed.rows_read,
+        can_commit=parsed.can_commit,
+        notes=list(parsed.notes),
+    )
+
+
+def _touched(store: Store, observations: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: its name, the periods the extract carries (in order) and the number of rows."""
+    columns = ["indicator_id", "name", "periods", "rows"]
+    if observations.empty:
+        return pd.DataFrame(columns=columns)
+    names = store.query("indicator_catalogue").set_index("indicator_id")["name"]
+    periods = (
+        observations[["indicator_id", "period_sort", "period_label"]]
+        .drop_duplicates()
+        .sort_values(["indicator_id", "period_sort"])
+        .groupby("indicator_id", sort=True)["period_label"]
+        .agg(lambda labels: ", ".join(dict.fromkeys(labels)))
+    )
+    rows = observations.groupby("indicator_id", sort=True).size()
+    out = pd.DataFrame({"periods": periods, "rows": rows}).reset_index(names="indicator_id")
+    out.insert(1, "name", out["indicator_id"].map(names))
+    return out[columns]
+
+
+def _preview_kpis(store: Store, parsed: ParsedExtract) -> Preview:
+    cur = store.cursor()
+    cur.register("incoming_kpis", parsed.kpis)
+    try:
+        compared = cur.execute(read_query("preview_kpis_against_current")).df()
+    finally:
+        cur.unregister("incoming_kpis")
+        cur.close()
+    status = compared.pop("status")
+    touched = parsed.kpis[["kpi_id", "name", "latest_period"]].rename(columns={"latest_period": "periods"})
+    return Preview(
+        file_name=parsed.file_name,
+        format=parsed.format,
+        new=compared[status == "new"].reset_index(drop=True),
+        revised=compared[status == "revised"].reset_index(drop=True),
+        unchanged=compared[status == "unchanged"].reset_index(drop=True),
+        rejected=rejected_frame(parsed),
+        touched=touched.assign(rows=1).reset_index(drop=True),
+        unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
+        rows_read=parsed.rows_read,
+        can_commit=parsed.can_commit,
+        notes=list(parsed.notes),
+    )
