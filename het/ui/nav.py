@@ -22,6 +22,7 @@ PAGES = (
     PageSpec(
         "Leads Group", "pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True
     ),
+    PageSpec("Analysts", "pages/upload.py", "Load an extract", ":material/upload_file:", "load"),
     PageSpec(
         "Analysts", "pages/data_and_methods.py", "Data and methods", ":material/dataset:", "data-and-methods"
     ),

@@ -1,0 +1,239 @@
+"""The Upload page's pieces: choose a file and options, read and check it, map unknown indicators,
+preview against the current values, and commit."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from het.auth import User
+from het.ingest import commit_parsed, read_extract
+from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
+from het.ingest.indicators import add_local_indicator, apply_indicator_mapping, unknown_indicators
+from het.ingest.parsed import ParsedExtract
+from het.ingest.preview import Preview, preview_extract
+from het.ingest.problems import ExtractRejected
+from het.ingest.tidy import tidy_example_csv, tidy_template_csv
+from het.ui.data import get_store
+
+FORMAT_LABELS = {
+    None: "Detect automatically",
+    "fingertips": "OHID Fingertips export (CSV)",
+    "het_tidy": "het tidy template (CSV)",
+    "ward_wide": "Wide ward table, one row per ward (CSV or XLSX)",
+    "kpi": "Luton 2040 / KPI measures (CSV or XLSX)",
+}
+SET_ASIDE = "__set_aside__"
+VALUE_TYPES = ("proportion", "rate", "mean", "life expectancy", "score", "count", "ratio")
+POLARITIES = ("high is good", "low is good", "no judgement")
+
+
+def template_downloads() -> None:
+    with st.expander("The het tidy template"):
+        st.write("One row per value. The README's table explains each column.")
+        left, right = st.columns(2)
+        left.download_button(
+            "Blank template",
+            tidy_template_csv(),
+            "het_tidy_template.csv",
+            "text/csv",
+            key="template_blank",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Filled example",
+            tidy_example_csv(),
+            "het_tidy_example.csv",
+            "text/csv",
+            key="template_example",
+            on_click="ignore",
+        )
+
+
+def choose_file() -> tuple[str, bytes, dict] | None:
+    """The uploaded file's name, bytes and reading options, or None before a file is chosen."""
+    round_ = st.session_state.setdefault("upload_round", 0)
+    uploaded = st.file_uploader(
+        f"Extract file (CSV or XLSX, up to {max_upload_bytes() // 1_000_000} MB)",
+        type=["csv", "xlsx"],
+        key=f"upload_{round_}",
+    )
+    chosen = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="upload_format")
+    with st.expander("Options for wide ward tables", expanded=chosen == "ward_wide"):
+        ward_set = st.radio(
+            "Ward set",
+            ["WD23", "WD13"],
+            horizontal=True,
+            key="upload_ward_set",
+            help="WD23: wards from May 2023; WD13: the 19 wards in use 2003 to 2023.",
+        )
+        period = st.text_input("Period, if the file has no period column (e.g. 2023/24)", key="upload_period")
+    if uploaded is None:
+        return None
+    content = uploaded.getvalue()
+    sheet = None
+    if is_excel(content, uploaded.name):
+        sheets = excel_sheet_names(content)
+        if len(sheets) > 1:
+            sheet = st.selectbox("Sheet", sheets, key="upload_sheet")
+    options = {"format": chosen, "ward_set": ward_set, "period": period.strip() or None, "sheet": sheet}
+    return uploaded.name, content, options
+
+
+def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract:
+    """Read (once per file, options and mapping) and apply the analyst's indicator mapping."""
+    store = get_store()
+    digest = hashlib.sha256(content).hexdigest()
+    mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(digest, {})
+    memo_key = (digest, tuple(sorted(options.items())), tuple(sorted(mapping.items())), store.data_version())
+    memo = st.session_state.get("upload_memo")
+    if memo is None or memo[0] != memo_key:
+        indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
+        parsed = read_extract(
+            content,
+            file_name=name,
+            indicators=indicators,
+            areas=areas,
+            workstreams=store.query("workstream_names"),
+            **options,
+        )
+        if mapping and parsed.format != "kpi" and not parsed.unknown_indicators.empty:
+            usable = {k: v for k, v in mapping.items() if k in set(parsed.unknown_indicators["source_key"])}
+            if usable:
+                parsed = apply_indicator_mapping(parsed, usable, indicators=indicators, areas=areas)
+        st.session_state["upload_memo"] = (memo_key, parsed, preview_extract(store, parsed))
+    return st.session_state["upload_memo"][1]
+
+
+def current_preview() -> Preview:
+    return st.session_state["upload_memo"][2]
+
+
+def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
+    """For each indicator the catalogue does not know: map it, set it aside, or create a local indicator."""
+    unknown = unknown_indicators(parsed)
+    if unknown.empty:
+        return
+    st.subheader("Indicators het does not know")
+    st.write("Map each to a catalogue indicator, create a local indicator for it, or set its rows aside.")
+    catalogue = get_store().query("indicator_catalogue")
+    choices = [None, SET_ASIDE, *catalogue["indicator_id"]]
+    names = dict(zip(catalogue["indicator_id"], catalogue["name"], strict=True))
+    names.update({None: "— choose —", SET_ASIDE: "Set these rows aside (do not load)"})
+    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    for item in unknown.itertuples(index=False):
+        key = str(item.source_key)
+        st.markdown(
+            f"**{item.source_name or key}** (`{key}`, {item.rows:,} rows, first at row {item.first_row})"
+        )
+        pick = st.selectbox("Map to", choices, format_func=names.get, key=f"map_{key}")
+        if pick is not None and st.button("Apply", key=f"apply_{key}"):
+            mapping[key] = None if pick == SET_ASIDE else pick
+            st.rerun()
+        with st.popover("Create a local indicator"):
+            local_indicator_form(key, str(item.source_name or key), mapping)
+
+
+def local_indicator_form(key: str, name: str, mapping: dict) -> None:
+    with st.form(f"local_{key}"):
+        values = {
+            "name": st.text_input("Name", value=name),
+            "principle_id": st.selectbox("Marmot principle (0 = overarching)", list(range(9))),
+            "unit": st.text_input("Unit (e.g. %, per 100,000, years)"),
+            "value_type": st.selectbox("Value type", VALUE_TYPES),
+            "polarity": st.selectbox("Polarity", POLARITIES),
+            "definition": st.text_area("Definition"),
+        }
+        if st.form_submit_button("Create and map"):
+            try:
+                row = add_local_indicator(get_store(), **values)
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            mapping[key] = row["indicator_id"]
+            st.rerun()
+
+
+def show_problems(parsed: ParsedExtract) -> None:
+    for note in parsed.notes:
+        st.caption(note)
+    errors, warnings = parsed.problems.errors, parsed.problems.warnings
+    if errors:
+        st.error(
+            f"{len(errors)} problem(s) block this load; nothing has been written.", icon=":material/block:"
+        )
+        st.dataframe(_problem_frame(errors), hide_index=True, width="stretch", key="upload_errors")
+    if warnings:
+        with st.expander(f"{len(warnings)} warning(s): these do not block the load"):
+            st.dataframe(_problem_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
+
+
+def _problem_frame(problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "File": p.file,
+                "Sheet": p.sheet or "",
+                "Row": p.row,
+                "Column": p.column or "",
+                "Problem": p.message,
+            }
+            for p in problems
+        ]
+    )
+
+
+def show_preview(preview: Preview) -> None:
+    counts = preview.counts
+    st.subheader("What this load would change")
+    cols = st.columns(5)
+    for col, (label, key) in zip(
+        cols,
+        [
+            ("New", "new"),
+            ("Revised", "revised"),
+            ("Unchanged", "unchanged"),
+            ("Kept aside", "kept_aside"),
+            ("Errors", "errors"),
+        ],
+        strict=True,
+    ):
+        col.metric(label, f"{counts[key]:,}")
+    tabs = st.tabs(
+        ["Revised (old and new)", "New", "Unchanged", "Rejected or kept aside", "Indicators and periods"]
+    )
+    frames = [preview.revised, preview.new, preview.unchanged, preview.rejected, preview.touched]
+    for tab, frame, key in zip(
+        tabs, frames, ["revised", "new", "unchanged", "rejected", "touched"], strict=True
+    ):
+        with tab:
+            if frame.empty:
+                st.caption("None.")
+            else:
+                st.dataframe(frame.head(5000), hide_index=True, width="stretch", key=f"preview_{key}")
+                if len(frame) > 5000:
+                    st.caption(f"Showing the first 5,000 of {len(frame):,} rows.")
+
+
+def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
+    if st.button("Load this extract", type="primary", disabled=not preview.can_commit, key="upload_commit"):
+        try:
+            result = commit_parsed(get_store(), parsed, loaded_by=user.name, source_kind="upload")
+        except (ExtractRejected, ValueError) as exc:
+            st.error(str(exc))
+            return
+        if result.already_loaded:
+            message = (
+                f"{parsed.file_name} is already loaded as extract #{result.extract_id}: nothing was added."
+            )
+        else:
+            message = (
+                f"Loaded {parsed.file_name} as extract #{result.extract_id}: {result.rows_loaded:,} rows "
+                f"({result.rows_new:,} new, {result.rows_revised:,} revised)."
+            )
+        st.session_state["flash"] = message
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+        st.session_state.pop("upload_memo", None)
+        st.rerun()
