@@ -11,7 +11,10 @@ from pathlib import Path
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.bootstrap import has_any_extract, prepare_store, remember_geography_dir
 from het.demo import load_demo
+from het.ingest import commit_parsed, read_extract
 from het.ingest.commit import withdraw_extract
+from het.ingest.indicators import apply_indicator_mapping
+from het.ingest.preview import load_report, preview_extract
 from het.reference import load_reference
 from het.store import Store, StoreLockedError, default_db_path
 
@@ -58,6 +61,30 @@ def _parser() -> argparse.ArgumentParser:
     load = geo_sub.add_parser("load", help="load ward boundaries, lookups, IMD and Census data from DIR")
     load.add_argument("dir", type=Path, help="a folder laid out like shared/data, with geography.toml")
     load.set_defaults(handler=_geography_load)
+
+    load = sub.add_parser(
+        "load", help="read, check and load an extract file (prints the same report as the app)"
+    )
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--format",
+        choices=["fingertips", "het_tidy", "ward_wide", "kpi"],
+        default=None,
+        help="the file's format (default: detected from its header)",
+    )
+    load.add_argument("--ward-set", choices=["WD13", "WD23"], default=None, help="for wide ward tables")
+    load.add_argument("--period", default=None, help="for wide ward tables without a period column")
+    load.add_argument("--sheet", default=None, help="the Excel sheet to read")
+    load.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="KEY=INDICATOR",
+        help="map an unknown indicator (e.g. 93356=smoking_adults, or 93356= to set it aside)",
+    )
+    load.add_argument("--by", default=getpass.getuser(), help="who is loading it (recorded; default: you)")
+    load.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    load.set_defaults(handler=_load)
 
     status = sub.add_parser("status", help="tables, row counts, data version and extracts")
     status.set_defaults(handler=_status)
@@ -126,6 +153,42 @@ def _geography_load(store: Store, args) -> int:
         print(f"  {table:<18} {counts[table]:>7,} rows")
     if not has_any_extract(store):
         print("het: no extracts yet; run `python -m het demo` for demonstration data")
+    return 0
+
+
+def _load(store: Store, args) -> int:
+    prepare_store(store, demo=False)
+    content = args.file.read_bytes()
+    indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
+    parsed = read_extract(
+        content,
+        file_name=args.file.name,
+        indicators=indicators,
+        areas=areas,
+        format=args.format,
+        ward_set=args.ward_set,
+        period=args.period,
+        sheet=args.sheet,
+        workstreams=store.query("workstream_names"),
+    )
+    mapping = dict(item.split("=", 1) for item in args.map)
+    if mapping:
+        parsed = apply_indicator_mapping(
+            parsed, {k: (v or None) for k, v in mapping.items()}, indicators=indicators, areas=areas
+        )
+    preview = preview_extract(store, parsed)
+    print(load_report(parsed, preview))
+    if not preview.can_commit:
+        print("het: nothing was loaded", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("het: dry run: nothing was written")
+        return 0
+    result = commit_parsed(store, parsed, loaded_by=args.by, source_kind="cli")
+    if result.already_loaded:
+        print(f"het: this exact file is already loaded as extract #{result.extract_id}; nothing was added")
+    else:
+        print(f"het: loaded {args.file.name} as extract #{result.extract_id}: {result.rows_loaded:,} rows")
     return 0
 
 

@@ -194,3 +194,28 @@ def _preview_kpis(store: Store, parsed: ParsedExtract) -> Preview:
         can_commit=parsed.can_commit,
         notes=list(parsed.notes),
     )
+
+
+def load_report(parsed: ParsedExtract, preview: Preview, *, max_problems: int = 50) -> str:
+    """The text report the CLI prints: what was read, every problem with file/row/column, and the effect."""
+    lines = [f"{parsed.file_name}: {', '.join(parsed.notes) or parsed.format}"]
+    counts = preview.counts
+    lines.append(
+        f"rows read {counts['rows_read']:,}: new {counts['new']:,}, revised {counts['revised']:,}, "
+        f"unchanged {counts['unchanged']:,}, kept aside {counts['kept_aside']:,}, errors {counts['errors']:,}"
+    )
+    errors, warnings = parsed.problems.errors, parsed.problems.warnings
+    for title, items in [("errors (the load is blocked)", errors), ("warnings", warnings)]:
+        if items:
+            lines.append(f"{title}:")
+            lines += [f"  - {p}" for p in items[:max_problems]]
+            if len(items) > max_problems:
+                lines.append(f"  ... and {len(items) - max_problems} more")
+    if not preview.unknown_indicators.empty:
+        lines.append("indicators het does not know (map with --map KEY=INDICATOR, or KEY= to set aside):")
+        for item in preview.unknown_indicators.itertuples(index=False):
+            lines.append(f"  - {item.source_key}: {item.source_name} ({item.rows:,} rows)")
+    if not preview.touched.empty:
+        lines.append("touches:")
+        lines += [f"  {line}" for line in preview.touched.head(40).to_string(index=False).splitlines()]
+    return "\n".join(lines)

@@ -56,7 +56,7 @@ def choose_file() -> tuple[str, bytes, dict] | None:
     """The uploaded file's name, bytes and reading options, or None before a file is chosen."""
     round_ = st.session_state.setdefault("upload_round", 0)
     uploaded = st.file_uploader(
-        f"Extract file (CSV or XLSX, up to {max_upload_bytes() // 1_000_000} MB)",
+        f"Extract file (CSV or XLSX, up to {max_upload_bytes() // 2**20} MB)",
         type=["csv", "xlsx"],
         key=f"upload_{round_}",
     )

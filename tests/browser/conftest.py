@@ -46,7 +46,8 @@ def app_server(tmp_path_factory):
     """`streamlit run app.py` on a new, empty store: the first request builds it like a fresh install."""
     store = tmp_path_factory.mktemp("browser-store") / "het.duckdb"
     port = _free_port()
-    env = {**os.environ, "HET_DB": str(store)}
+    # No accounts and served on 127.0.0.1 only: the browser is the single local analyst.
+    env = {**os.environ, "HET_DB": str(store), "HET_USERS_FILE": str(store.parent / "no-accounts.json")}
     log = (tmp_path_factory.mktemp("server-log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [

@@ -1,0 +1,63 @@
+"""python -m het load: the same checks and report as the app, non-zero exit on errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from het.cli import main
+from het.store import Store
+
+GOOD = (
+    "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
+    "smoking_adults,E06000032,2026,Persons,18+ yrs,total,,12.0,10.5,13.5\n"
+)
+BAD = (
+    "indicator_id,area_code,period,sex,age,breakdown,category,value\n"
+    "smoking_adults,E06000032,2026,Persons,18+ yrs,total,,12.0\n"
+    "smoking_adults,E09999999,2026,Persons,18+ yrs,total,,12.0\n"
+)
+
+
+@pytest.fixture
+def store_path(demo_store_path, tmp_path):
+    copy = tmp_path / "het.duckdb"
+    copy.write_bytes(demo_store_path.read_bytes())
+    return copy
+
+
+def extracts(path):
+    with Store(path) as store:
+        return store.query("extract_register")
+
+
+def test_dry_run_reports_and_writes_nothing(store_path, tmp_path, capsys):
+    file = tmp_path / "new.csv"
+    file.write_text(GOOD)
+    before = Store(store_path).content_checksum()
+    assert main(["--db", str(store_path), "load", str(file), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "read as het_tidy" in out and "new 1, revised 0" in out and "dry run" in out
+    assert Store(store_path).content_checksum() == before
+
+
+def test_load_registers_the_extract_with_who(store_path, tmp_path, capsys):
+    file = tmp_path / "new.csv"
+    file.write_text(GOOD)
+    assert main(["--db", str(store_path), "load", str(file), "--by", "analyst1"]) == 0
+    assert "loaded new.csv as extract #2: 1 rows" in capsys.readouterr().out
+    row = extracts(store_path).iloc[0]
+    assert (row["file_name"], row["loaded_by"], row["source_kind"]) == ("new.csv", "analyst1", "cli")
+    assert main(["--db", str(store_path), "load", str(file)]) == 0  # the same bytes again
+    assert "already loaded as extract #2" in capsys.readouterr().out
+    assert len(extracts(store_path)) == 2
+
+
+def test_errors_exit_non_zero_naming_file_row_and_column(store_path, tmp_path, capsys):
+    file = tmp_path / "bad.csv"
+    file.write_text(BAD)
+    before = Store(store_path).content_checksum()
+    assert main(["--db", str(store_path), "load", str(file)]) == 1
+    captured = capsys.readouterr()
+    assert "bad.csv, row 3, column 'area_code'" in captured.out and "E09999999" in captured.out
+    assert "nothing was loaded" in captured.err
+    assert Store(store_path).content_checksum() == before
