@@ -23,7 +23,7 @@ from het.stats.benchmark import (
 )
 from het.stats.sii import sii
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
-from het.store import read_query
+from het.store import read_query, set_meta
 
 ENGLAND = "E92000001"
 SII_REPETITIONS = 10_000
@@ -79,8 +79,34 @@ class DerivedResults:
     gap_trends: pd.DataFrame
 
 
+def refresh_after_commit(store, *, repetitions: int = SII_REPETITIONS) -> str | None:
+    """Recompute the derived results for the store's current observations, in a transaction of their own.
+
+    Runs right after a load, withdrawal or reference reload has committed: that commit never depends on the
+    statistics succeeding. Returns None, or the error that left the derived results at an older version
+    (recorded in meta 'derived_error' and shown by the pages).
+    """
+    try:
+        with store.transaction() as cur:
+            refresh_derived(cur, repetitions=repetitions)
+            set_meta(cur, "derived_error", "")
+    except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose the committed load
+        message = f"{type(exc).__name__}: {exc}"
+        with store.transaction(bump_version=False) as cur:
+            set_meta(cur, "derived_error", message)
+        return message
+    return None
+
+
+def mark_observations_changed(cur) -> None:
+    """Record, inside a committing transaction, that the current observations changed at this version."""
+    version = cur.execute(read_query("current_data_version")).fetchone()[0]
+    set_meta(cur, "observations_version", str(version))
+
+
 def refresh_derived(cur, *, repetitions: int = SII_REPETITIONS) -> DerivedResults:
-    """Recompute every derived result inside the caller's transaction, for its data version."""
+    """Recompute every derived result inside the caller's transaction, stamped with the version of the
+    observations they were computed from."""
     version = cur.execute(read_query("current_data_version")).fetchone()[0]
     observations = cur.execute(read_query("gap_inputs")).df()
     results = compute_derived(observations, repetitions=repetitions)
@@ -90,6 +116,7 @@ def refresh_derived(cur, *, repetitions: int = SII_REPETITIONS) -> DerivedResult
         if not frame.empty:
             columns = [c for c in _table_columns(cur, name) if c in frame.columns]
             cur.append(name, frame[columns].assign(data_version=version), by_name=True)
+    set_meta(cur, "derived_version", str(version))
     return results
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from het.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
-from het.gaps import refresh_derived
+from het.gaps import mark_observations_changed, refresh_after_commit
 from het.geography import GeographyPack, read_embedded_geography, read_geography_pack
 from het.store import Store, set_meta
 
@@ -93,8 +93,9 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
             if not frame.empty:
                 cur.append(name, frame, by_name=True)
         set_meta(cur, "reference_fingerprint", fingerprint)
-        refresh_derived(cur)  # ward ranks and populations feed the gaps
+        mark_observations_changed(cur)  # ward ranks and populations feed the gaps
         set_meta(cur, "geography_source", source)
+    refresh_after_commit(store)
     return source
 
 

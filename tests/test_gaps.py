@@ -264,6 +264,14 @@ def test_gap_over_time_verdict(siis, verdict):
     assert result["verdict"].tolist() == [verdict]
 
 
+@pytest.fixture
+def store_copy_plain(demo_store_path, tmp_path):
+    copy = tmp_path / "plain.duckdb"
+    copy.write_bytes(demo_store_path.read_bytes())
+    with Store(copy) as store:
+        yield store
+
+
 def test_results_are_stored_for_the_current_version_and_follow_withdrawal(demo_store_path, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(demo_store_path.read_bytes())
@@ -281,3 +289,32 @@ def test_results_are_stored_for_the_current_version_and_follow_withdrawal(demo_s
         withdraw_extract(store, demo_id, by_user="analyst")
         after = cur.execute("SELECT count(*), max(data_version) FROM gap_results").fetchone()
         assert after == (0, None)  # nothing current, so no gaps; stale results are not left behind
+
+
+def test_a_failing_refresh_never_undoes_the_load(store_copy_plain, monkeypatch):
+    """The statistics run after the load has committed: a failure there is reported, the data stays."""
+    import het.gaps
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure in the statistics")
+
+    monkeypatch.setattr(het.gaps, "compute_derived", broken)
+    from het.ingest.tidy import read_tidy_csv
+
+    store = store_copy_plain
+    parsed = read_tidy_csv(
+        b"indicator_id,area_code,period,sex,age,breakdown,category,value\n"
+        b"smoking_adults,E06000032,2026,Persons,18+ yrs,total,,12.0\n",
+        file_name="late.csv",
+        indicators=store.query("indicator_catalogue"),
+        areas=store.query("area_list"),
+    )
+    from het.ingest.commit import commit_extract
+
+    result = commit_extract(store, parsed, loaded_by="t", source_kind="cli")
+    assert result.derived_error == "RuntimeError: simulated failure in the statistics"
+    assert store.meta("derived_error") == result.derived_error
+    assert int(store.meta("derived_version")) < int(store.meta("observations_version"))
+    assert store.cursor().execute(
+        "SELECT value FROM current_observations WHERE period_label = '2026' AND indicator_id = 'smoking_adults'"
+    ).fetchone() == (12.0,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from het.gaps import refresh_derived
+from het.gaps import mark_observations_changed, refresh_after_commit
 from het.ingest.problems import ExtractRejected, Problem
 from het.ingest.tidy import ParsedExtract
 from het.store import Store, now_utc, read_query
@@ -23,6 +23,7 @@ class LoadResult:
     rows_revised: int = 0
     rows_unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    derived_error: str | None = None  # set when the gap refresh after the commit failed
 
 
 def sha256_of(content: bytes) -> str:
@@ -87,7 +88,8 @@ def commit_extract(
             )
         finally:
             cur.unregister("incoming")
-        refresh_derived(cur)  # gaps, benchmarks and trends for the new data version
+        mark_observations_changed(cur)
+    derived_error = refresh_after_commit(store)  # gaps, benchmarks and trends, after the load is safe
     return LoadResult(
         extract_id,
         parsed.file_name,
@@ -97,6 +99,7 @@ def commit_extract(
         rows_revised=rows_revised,
         rows_unchanged=rows_unchanged,
         warnings=parsed.problems.warnings,
+        derived_error=derived_error,
     )
 
 
@@ -121,4 +124,5 @@ def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str |
                 "note": note,
             },
         )
-        refresh_derived(cur)
+        mark_observations_changed(cur)
+    refresh_after_commit(store)

@@ -22,7 +22,6 @@ from het.catalogue import (
     UNIT_MULTIPLIERS,
     VALUE_TYPES,
 )
-from het.gaps import refresh_derived
 from het.ingest.parsed import UNKNOWN_INDICATOR_COLUMNS, ParsedExtract
 from het.store import Store, read_query
 
@@ -203,5 +202,4 @@ def add_local_indicator(store: Store, **metadata) -> dict:
     row = local_indicator_row(**metadata, existing=store.query("indicator_catalogue"))
     with store.transaction() as cur:
         cur.execute(read_query("insert_local_indicator"), row)
-        refresh_derived(cur)  # derived results are kept per data version
     return row

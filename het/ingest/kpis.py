@@ -22,7 +22,6 @@ from datetime import date
 
 import pandas as pd
 
-from het.gaps import refresh_derived
 from het.ingest.checks import RowChecker, parse_numbers, read_period, strip
 from het.ingest.commit import LoadResult, sha256_of
 from het.ingest.files import RawTable, read_table
@@ -310,7 +309,6 @@ def commit_kpis(
             )
         finally:
             cur.unregister("incoming_kpis")
-        refresh_derived(cur)  # the data version moved on: derived results are kept per version
     return LoadResult(
         extract_id,
         parsed.file_name,

@@ -89,3 +89,20 @@ def _active_demo(key: tuple[str, int]) -> bool:
 
 def demo_is_active() -> bool:
     return _active_demo(cache_key())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _derived_problem(key: tuple[str, int]) -> str | None:
+    store = get_store()
+    error = store.meta("derived_error") or ""
+    derived, observed = int(store.meta("derived_version") or 0), int(store.meta("observations_version") or 0)
+    if not error and derived >= observed:
+        return None
+    return (
+        error or f"the gap statistics are from data version {derived}; the values are from version {observed}"
+    )
+
+
+def derived_problem() -> str | None:
+    """Why the gap statistics lag the values, or None when they are up to date."""
+    return _derived_problem(cache_key())
