@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from het.gaps import mark_observations_changed, refresh_after_commit
 from het.ingest.problems import ExtractRejected, Problem
+from het.ingest.stored_files import keep_original
 from het.ingest.tidy import ParsedExtract
 from het.store import Store, now_utc, read_query
 
@@ -31,9 +32,18 @@ def sha256_of(content: bytes) -> str:
 
 
 def commit_extract(
-    store: Store, parsed: ParsedExtract, *, loaded_by: str, source_kind: str, note: str | None = None
+    store: Store,
+    parsed: ParsedExtract,
+    *,
+    loaded_by: str,
+    source_kind: str,
+    note: str | None = None,
+    refresh: bool = True,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
+
+    Then, unless refresh=False (for a caller loading several files in a row, who refreshes once after),
+    recompute the derived results (het.gaps.refresh_after_commit).
 
     An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are
     already loaded and active is recognised and not loaded again.
@@ -71,10 +81,7 @@ def commit_extract(
                     "note": note,
                 },
             ).fetchone()[0]
-            cur.execute(
-                read_query("insert_extract_file"),
-                {"sha256": digest, "size_bytes": len(parsed.content), "content": parsed.content},
-            )
+            keep_original(cur, parsed.content)
             cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
             cur.execute(
                 read_query("insert_extract_event"),
@@ -89,7 +96,7 @@ def commit_extract(
         finally:
             cur.unregister("incoming")
         mark_observations_changed(cur)
-    derived_error = refresh_after_commit(store)  # gaps, benchmarks and trends, after the load is safe
+    derived_error = refresh_after_commit(store) if refresh else None  # after the load is safe
     return LoadResult(
         extract_id,
         parsed.file_name,

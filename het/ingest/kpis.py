@@ -27,6 +27,7 @@ from het.ingest.commit import LoadResult, sha256_of
 from het.ingest.files import RawTable, read_table
 from het.ingest.parsed import KPI_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import ExtractRejected, Problems
+from het.ingest.stored_files import keep_original
 from het.store import Store, now_utc, read_query
 
 FORMAT = "kpi"
@@ -291,10 +292,7 @@ def commit_kpis(
                     "note": note,
                 },
             ).fetchone()[0]
-            cur.execute(
-                read_query("insert_extract_file"),
-                {"sha256": digest, "size_bytes": len(parsed.content), "content": parsed.content},
-            )
+            keep_original(cur, parsed.content)
             cur.execute(read_query("insert_kpi_values"), {"extract_id": extract_id})
             cur.execute(read_query("upsert_kpis"), {"extract_id": extract_id})
             cur.execute(

@@ -19,11 +19,12 @@ def safe_original(content: bytes, file_name: str) -> tuple[bytes, str]:
     text = content.decode("utf-8-sig", errors="replace")
     if not any(prefix in text for prefix in FORMULA_PREFIXES):
         return content, "exactly as loaded"
-    dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t") if text.strip() else csv.excel
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
     out = io.StringIO()
-    writer = csv.writer(out, dialect=dialect, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     changed = 0
-    for row in csv.reader(io.StringIO(text), dialect=dialect):
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
         fixed = [("'" + cell) if is_risky_cell(cell) else cell for cell in row]
         changed += sum(a != b for a, b in zip(row, fixed, strict=True))
         writer.writerow(fixed)

@@ -7,15 +7,16 @@ import streamlit as st
 
 from het.ingest.commit import withdraw_extract
 from het.ingest.originals import safe_original
+from het.ingest.stored_files import original_file
 from het.ui.auth import current_user
 from het.ui.data import get_store
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _original(store_path: str, extract_id: int, sha256: str) -> tuple[str, bytes, str]:
-    row = get_store().query("extract_file", extract_id=extract_id).iloc[0]
-    content, note = safe_original(bytes(row["content"]), row["file_name"])
-    return row["file_name"], content, note
+    file_name, original = original_file(get_store(), extract_id)
+    content, note = safe_original(original, file_name)
+    return file_name, content, note
 
 
 def extract_actions(register: pd.DataFrame) -> None:

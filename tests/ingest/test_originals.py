@@ -1,0 +1,52 @@
+"""Original files: kept compressed and exact; downloaded without live spreadsheet formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from het.ingest.originals import safe_original
+from het.ingest.stored_files import keep_original, original_file
+from het.store import Store
+
+
+def test_original_round_trips_exactly(tmp_path):
+    with Store(tmp_path / "het.duckdb") as store:
+        content = b"a,b\n" + b"1,2\n" * 10_000
+        with store.transaction() as cur:
+            digest = keep_original(cur, content)
+            cur.execute(
+                "INSERT INTO extracts (file_name, sha256, format, source_kind, loaded_by, loaded_at, rows_read, "
+                "rows_loaded, rows_rejected, rows_new, rows_revised, rows_unchanged, status) VALUES "
+                "('x.csv', $s, 'het_tidy', 'cli', 't', now(), 0, 0, 0, 0, 0, 0, 'active')",
+                {"s": digest},
+            )
+        stored = (
+            store.cursor().execute("SELECT octet_length(content), size_bytes FROM extract_files").fetchone()
+        )
+        assert stored[1] == len(content) and stored[0] < len(content) / 10  # compressed
+        assert original_file(store, 1) == ("x.csv", content)
+
+
+def test_csv_formulas_are_neutralised_but_numbers_are_not():
+    content, note = safe_original(b'name,value\n=HYPERLINK("x"),-3.5\n@SUM(A1),+2\nplain,1\n', "a.csv")
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    assert rows == [["name", "value"], ["'=HYPERLINK(\"x\")", "-3.5"], ["'@SUM(A1)", "+2"], ["plain", "1"]]
+    assert note.startswith("2 cell(s) starting with = + - or @")
+    untouched = b"name,value\nplain,-1\n"
+    assert safe_original(untouched, "b.csv") == (untouched, "exactly as loaded")
+
+
+def test_xlsx_formulas_become_values():
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["B2"] = "value", 12.5, "=B1*2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content, note = safe_original(buffer.getvalue(), "a.xlsx")
+    cells = load_workbook(io.BytesIO(content)).active
+    # openpyxl writes no cached values, so the formula cell becomes empty rather than live.
+    assert cells["B2"].value is None and cells["B2"].data_type != "f"
+    assert "formula cell(s) were replaced by their values" in note
