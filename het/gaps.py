@@ -211,8 +211,8 @@ def trend_table(obs: pd.DataFrame) -> pd.DataFrame:
     with_counts = (
         (points["value_type"] == "proportion") & points["count"].notna() & points["denominator"].notna()
     )
-    by_series = points.groupby(SERIES_KEY)["count"].transform(lambda c: c.notna().all())
-    use_counts = with_counts & by_series.astype(bool)
+    # A series uses the counts test only when every one of its points has a count and a denominator.
+    use_counts = with_counts.groupby([points[k] for k in SERIES_KEY]).transform("all").astype(bool)
     parts = []
     if use_counts.any():
         parts.append(

@@ -1,6 +1,7 @@
--- Keep the original bytes of an extract by the sha256 of the original (once, however often it is loaded).
+-- Keep the original bytes of an extract by the sha256 of the original, once however often it is loaded
+-- (the NOT EXISTS guard is much cheaper than ON CONFLICT for large values).
 -- $content is stored as given, compressed as $compression says ('zlib' or 'none'); $size_bytes is the
 -- original size. Columns: none. Params: $sha256, $size_bytes, $content, $compression.
 INSERT INTO extract_files (sha256, size_bytes, content, compression)
-VALUES ($sha256, $size_bytes, $content, $compression)
-ON CONFLICT (sha256) DO NOTHING
+SELECT $sha256, $size_bytes, $content, $compression
+WHERE NOT EXISTS (SELECT 1 FROM extract_files WHERE sha256 = $sha256)

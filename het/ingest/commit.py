@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from het.gaps import mark_observations_changed, refresh_after_commit
 from het.ingest.problems import ExtractRejected, Problem
-from het.ingest.stored_files import keep_original
+from het.ingest.stored_files import compress, keep_original
 from het.ingest.tidy import ParsedExtract
 from het.store import Store, now_utc, read_query
 
@@ -59,7 +60,9 @@ def commit_extract(
     if not existing.empty:
         return LoadResult(int(existing["extract_id"].iloc[0]), parsed.file_name, already_loaded=True)
     observations = parsed.observations
-    with store.transaction() as cur:
+    # Compress the original in a background thread while DuckDB checks and writes the rows.
+    with ThreadPoolExecutor(max_workers=1) as pool, store.transaction() as cur:
+        compressed = pool.submit(compress, parsed.content)
         cur.register("incoming", observations)
         try:
             rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
@@ -81,8 +84,8 @@ def commit_extract(
                     "note": note,
                 },
             ).fetchone()[0]
-            keep_original(cur, parsed.content)
             cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
+            keep_original(cur, parsed.content, digest=digest, compressed=compressed.result())
             cur.execute(
                 read_query("insert_extract_event"),
                 {

@@ -11,17 +11,21 @@ COMPRESSION = "zlib"
 LEVEL = 1  # fast: text extracts still shrink about tenfold
 
 
-def keep_original(cur, content: bytes) -> str:
-    """Store the original bytes (once per sha256) inside the caller's transaction; return the sha256."""
-    digest = hashlib.sha256(content).hexdigest()
+def compress(content: bytes) -> bytes:
+    """The stored form of an original (zlib releases the GIL, so this can run beside DuckDB work)."""
+    return zlib.compress(content, LEVEL)
+
+
+def keep_original(cur, content: bytes, *, digest: str | None = None, compressed: bytes | None = None) -> str:
+    """Store the original bytes (once per sha256) inside the caller's transaction; return the sha256.
+
+    `digest` and `compressed` are the content's sha256 and compress(content), when the caller has them.
+    """
+    digest = digest or hashlib.sha256(content).hexdigest()
+    stored = compressed if compressed is not None else compress(content)
     cur.execute(
         read_query("insert_extract_file"),
-        {
-            "sha256": digest,
-            "size_bytes": len(content),
-            "content": zlib.compress(content, LEVEL),
-            "compression": COMPRESSION,
-        },
+        {"sha256": digest, "size_bytes": len(content), "content": stored, "compression": COMPRESSION},
     )
     return digest
 
