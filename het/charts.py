@@ -682,13 +682,15 @@ def tartan_rug(
     title: str | None = None,
     cell_width: int = 64,
     cell_height: int = 24,
+    label_angle: int = -40,
 ) -> alt.LayerChart:
     """Indicators (rows) by areas (columns), each cell filled by its comparison and labelled with its value and symbol.
 
     frame: indicator_id, indicator_label, area_label, comparison, cell_text (e.g. '78.9 ▼'); optional
     period_label for the tooltip. area_order: Luton, England, region, comparators, then wards
     (default: the order the areas first appear); indicator_order: indicator labels top to bottom
-    (default: first appearance). Clicking a row selects its indicator_id in the point selection
+    (default: first appearance). label_angle: the area labels' angle (-90, upright, fits narrow columns).
+    Clicking a row selects its indicator_id in the point selection
     'rug_pick' (flat field, so Streamlit's on_select returns [{'indicator_id': ...}]).
     """
     _require(
@@ -715,7 +717,7 @@ def tartan_rug(
         "area_label:N",
         sort=areas,
         title=None,
-        axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=140, domain=False, ticks=False),
+        axis=alt.Axis(orient="top", labelAngle=label_angle, labelLimit=140, domain=False, ticks=False),
         scale=alt.Scale(paddingInner=0.04),
     )
     y = alt.Y(

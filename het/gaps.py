@@ -43,6 +43,7 @@ GAP_COLUMNS = [
     "rii",
     "rii_lower95",
     "rii_upper95",
+    "rii_reason",
     "sii_reason",
     "most_deprived_value",
     "least_deprived_value",
@@ -351,6 +352,27 @@ def ward_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.Da
     return pd.concat(parts, ignore_index=True).assign(dimension="ward")
 
 
+RII_CROSSES_ZERO = (
+    "not meaningful: the fitted line reaches zero or below at one end, so the ratio of its ends is undefined "
+    "(see the SII and the most minus least deprived gap)"
+)
+RII_LIMITS_CROSS_ZERO = "the simulated interval reaches zero or below, so its limits are not meaningful"
+
+
+def _meaningful_rii(frame: pd.DataFrame) -> pd.DataFrame:
+    """Blank RIIs whose fitted ends are not both positive, and limits that reach zero, saying why."""
+    frame = frame.copy()
+    frame["rii_reason"] = None
+    has = frame["rii"].notna()
+    bad = has & (frame["rii"] <= 0)
+    frame.loc[bad, ["rii", "rii_lower95", "rii_upper95"]] = np.nan
+    frame.loc[bad, "rii_reason"] = RII_CROSSES_ZERO
+    bad_limits = has & ~bad & (frame["rii_lower95"] <= 0)
+    frame.loc[bad_limits, ["rii_lower95", "rii_upper95"]] = np.nan
+    frame.loc[bad_limits, "rii_reason"] = RII_LIMITS_CROSS_ZERO
+    return frame
+
+
 def _sii_columns(siis: pd.DataFrame) -> pd.DataFrame:
     keep = [
         c
@@ -359,7 +381,7 @@ def _sii_columns(siis: pd.DataFrame) -> pd.DataFrame:
         or c
         in {"breakdown", "sii", "sii_lower95", "sii_upper95", "rii", "rii_lower95", "rii_upper95", "reason"}
     ]
-    return siis[keep].rename(columns={"reason": "sii_reason"})
+    return _meaningful_rii(siis[keep].rename(columns={"reason": "sii_reason"}))
 
 
 # -- gaps over time -----------------------------------------------------------------------------

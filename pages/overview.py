@@ -1,21 +1,60 @@
-"""Overview: the latest Luton and England value of every indicator, grouped by Marmot principle."""
+"""Overview: the Marmot scorecard (headline indicators by principle) and the tartan rug (every indicator by area)."""
 
 import streamlit as st
 
-from het.overview import overview_tables
-from het.ui.data import overview_data
+from het import scorecard
+from het.format import safe_csv_bytes
+from het.ui.card import empty_state
+from het.ui.leads import rug_card, scorecard_block
+from het.ui.reads_leads import overview_reads
+from het.ui.state import url_choice
 
-data = overview_data()
-st.title(f"How is {data.authority_name} doing on each Marmot principle?")
-st.caption(
-    f"The latest {data.authority_name} value of every indicator, with its 95% confidence interval, "
-    "beside England's value for the same period. Values come from the current extracts in the store; "
-    "see Data and methods for definitions and sources."
+data = overview_reads()
+area = data.authority_name
+st.title(f"How is {area} doing on each Marmot principle?")
+view = url_choice(
+    "view",
+    ["scorecard", "rug"],
+    label="Show",
+    format_func={
+        "scorecard": "Scorecard: headline indicators",
+        "rug": "Tartan rug: every indicator by area",
+    }.get,
+    widget="segmented",
 )
-tables = overview_tables(data.latest, local_name=data.authority_name)
-if not tables:
-    st.info("No indicators in the catalogue yet: run `python -m het init`.")
-for (principle_id, label), table in tables.items():
-    heading = label if principle_id == 0 else f"{principle_id}. {label}"
-    st.subheader(heading, anchor=f"principle-{principle_id}")
-    st.dataframe(table, hide_index=True, width="stretch", key=f"overview-{principle_id}")
+if view == "rug":
+    rows = url_choice(
+        "rows",
+        ["all", "headline"],
+        label="Rows",
+        format_func={"all": "Every indicator", "headline": "Headline indicators only"}.get,
+        widget="segmented",
+    )
+    rug = scorecard.tartan_rug_frame(
+        data.rug_cells, data.rug_areas, data.latest, authority_name=area, headline_only=rows == "headline"
+    )
+    rug_card(rug, area=area, extracts=data.extracts)
+else:
+    card = scorecard.scorecard(data.latest, data.gaps)
+    st.caption(
+        f"Each headline indicator's latest {area} value beside England's, how it compares and is trending, "
+        f"the gap between {area}'s most and least deprived fifths (slope index of inequality) and whether it "
+        "is narrowing, and the worst ward and ethnic group where they are significantly worse. "
+        "Symbols carry the meaning as well as colour: ▲ better, ● similar, ▼ worse, △ ▽ higher / lower "
+        "(no judgement), ○ not compared. Methods: Data and methods."
+    )
+    if card["value"].notna().sum() == 0:
+        empty_state(f"No headline indicator has a value for {area} yet: load an extract on Load an extract.")
+    st.download_button(
+        f"Download the scorecard ({len(card)} rows, CSV)",
+        safe_csv_bytes(scorecard.scorecard_export(card)),
+        file_name="marmot_scorecard.csv",
+        mime="text/csv",
+        key="scorecard_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    for principle in data.principles.itertuples():
+        rows = card[card["principle_id"] == principle.principle_id]
+        heading = scorecard.principle_heading(principle.principle_id, principle.label)
+        scorecard_block(int(principle.principle_id), heading, rows, area=area)

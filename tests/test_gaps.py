@@ -318,3 +318,15 @@ def test_a_failing_refresh_never_undoes_the_load(store_copy_plain, monkeypatch):
     assert store.cursor().execute(
         "SELECT value FROM current_observations WHERE period_label = '2026' AND indicator_id = 'smoking_adults'"
     ).fetchone() == (12.0,)
+
+
+def test_rii_is_withheld_when_the_fitted_line_crosses_zero():
+    # A steep, curved gradient: the straight line's least-deprived end falls below zero.
+    values = [47.0, 27.0, 18.0, 12.0, 6.0]
+    obs = frame(
+        dict(value=22.0, lower_ci95=21.0, upper_ci95=23.0),
+        *quintiles(values, value_type="proportion", multiplier=100.0, half_width=0.5),
+    )
+    gap = deprivation_gaps(obs.assign(comparison="similar"), repetitions=500).iloc[0]
+    assert gap["sii"] > 0  # the SII itself is fine
+    assert pd.isna(gap["rii"]) and gap["rii_reason"].startswith("not meaningful")

@@ -38,26 +38,6 @@ def cache_key() -> tuple[str, int]:
 
 
 @dataclass(frozen=True)
-class OverviewData:
-    latest: pd.DataFrame
-    authority_name: str
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _overview(key: tuple[str, int]) -> OverviewData:
-    store = get_store()
-    authority = store.query("authority_code")
-    code, name = authority["area_code"].iloc[0], authority["area_name"].iloc[0]
-    latest = store.query("overview_latest", area_code=code, england_code="E92000001")
-    return OverviewData(latest, name)
-
-
-def overview_data() -> OverviewData:
-    """The latest local and England value of every indicator (the Overview page's one read)."""
-    return _overview(cache_key())
-
-
-@dataclass(frozen=True)
 class DataAndMethods:
     catalogue: pd.DataFrame
     register: pd.DataFrame

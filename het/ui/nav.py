@@ -18,10 +18,16 @@ class PageSpec:
     default: bool = False
 
 
+# url_path should differ from the file's stem: until st.navigation first runs, Streamlit treats pages/ as a
+# v1 pages folder, and a deep link whose path matches a file there runs that file without app.py (no banner,
+# no sign-in panel). So no url_path here equals its file's stem.
 PAGES = (
     PageSpec(
-        "Leads Group", "pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True
+        "Leads Group", "pages/overview.py", "Overview", ":material/dashboard:", "scorecard", default=True
     ),
+    PageSpec("Leads Group", "pages/principle.py", "Principles", ":material/account_tree:", "principles"),
+    PageSpec("Leads Group", "pages/indicator.py", "Indicator", ":material/query_stats:", "indicators"),
+    PageSpec("Leads Group", "pages/gap_tracker.py", "Gap tracker", ":material/compare_arrows:", "gaps"),
     PageSpec("Analysts", "pages/upload.py", "Load an extract", ":material/upload_file:", "load"),
     PageSpec(
         "Analysts", "pages/data_and_methods.py", "Data and methods", ":material/dataset:", "data-and-methods"

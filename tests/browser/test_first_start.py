@@ -18,10 +18,10 @@ def test_fresh_start_shows_overview_with_values_and_no_error(app_server, page: P
     expect(page.get_by_text("Demonstration data.")).to_be_visible()
     expect(page.get_by_role("heading", name="Overarching outcomes")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^8\. Pursue environmental"))).to_be_visible()
-    # Values render in the data grid (canvas-backed); its accessible table carries the cells.
-    grid = page.get_by_test_id("stDataFrame").first
-    expect(grid).to_be_visible()
-    expect(grid.get_by_text(re.compile(r"^\d{2}\.\d years$")).first).to_be_attached()
+    # The scorecard: life expectancy's line shows a value in years and its comparison with England, in words.
+    line = page.locator(".st-key-scorecard_le_birth_Male")
+    expect(line.get_by_text(re.compile(r"^\d{2}\.\d years$")).first).to_be_visible()
+    expect(line.get_by_text(re.compile(r"(better|similar|worse|not compared)$")).first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     page.screenshot(path=str(artifacts / "overview.png"), full_page=True)

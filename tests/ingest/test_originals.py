@@ -33,7 +33,7 @@ def test_original_round_trips_exactly(tmp_path):
 def test_csv_formulas_are_neutralised_but_numbers_are_not():
     content, note = safe_original(b'name,value\n=HYPERLINK("x"),-3.5\n@SUM(A1),+2\nplain,1\n', "a.csv")
     rows = list(csv.reader(io.StringIO(content.decode())))
-    assert rows == [["name", "value"], ["'=HYPERLINK(\"x\")", "-3.5"], ["'@SUM(A1)", "+2"], ["plain", "1"]]
+    assert rows == [["name", "value"], ['\'=HYPERLINK("x")', "-3.5"], ["'@SUM(A1)", "+2"], ["plain", "1"]]
     assert note.startswith("2 cell(s) starting with = + - or @")
     untouched = b"name,value\nplain,-1\n"
     assert safe_original(untouched, "b.csv") == (untouched, "exactly as loaded")

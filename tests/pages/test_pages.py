@@ -32,13 +32,8 @@ def test_overview_shows_latest_luton_and_england_values(app_env, demo_store):
     headings = [h.value for h in at.subheader]
     assert headings[0] == "Overarching outcomes"
     assert [h.split(".")[0] for h in headings[1:]] == [str(n) for n in range(1, 9)]
-    tables = [df.value for df in at.dataframe]  # one per principle, in heading order
-    assert len(tables) == len(headings)
-    overarching = tables[0]
-    row = overarching[
-        (overarching["Indicator"] == "Life expectancy at birth") & (overarching["Sex"] == "Male")
-    ]
-    assert len(row) == 1
+    # one scorecard line per headline indicator and sex; life expectancy has a Male and a Female line
+    luton_cell = at.get_by_key("scorecard_le_birth_Male").markdown[0].value
     expected = (
         demo_store.cursor()
         .execute(
@@ -56,11 +51,10 @@ def test_overview_shows_latest_luton_and_england_values(app_env, demo_store):
         )
         .fetchone()[0]
     )
-    assert row["Period"].iloc[0] == expected[0]
-    assert row["Luton"].iloc[0] == f"{expected[1]:,.1f} years"
-    assert row["England"].iloc[0] == f"{england:,.1f} years"
-    indicator_rows = sum(len(t) for t in tables)
-    assert indicator_rows >= demo_store.cursor().execute("SELECT count(*) FROM indicators").fetchone()[0]
+    assert luton_cell.startswith(f"**{expected[1]:,.1f} years**")
+    assert at.get_by_key("scorecard_le_birth_Male").caption[0].value == f"Male · {expected[0]}"
+    assert f"England {england:,.1f} years" in luton_cell
+    assert at.get_by_key("scorecard_le_birth_Female")
 
 
 def test_data_and_methods_lists_catalogue_and_register(app_env, demo_store):

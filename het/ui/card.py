@@ -1,0 +1,82 @@
+"""The chart card every chart sits in: Chart / Table / Download / About, built once here.
+
+The Table tab shows exactly the frame the chart was built from (the chart inlines that frame and nothing
+else), the download is that frame as CSV with formulas neutralised, and About says source, period,
+method and the extracts the numbers came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from het.format import safe_csv_bytes
+
+
+@dataclass(frozen=True)
+class About:
+    source: str
+    period: str
+    method: str
+    extracts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        lines = [f"**Source:** {self.source}", f"**Period:** {self.period}", f"**Method:** {self.method}"]
+        if self.extracts:
+            lines.append("**Extracts:** " + "; ".join(self.extracts))
+        lines += self.notes
+        return "\n\n".join(lines)
+
+
+def chart_card(
+    chart,
+    data: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    about: About,
+    caption: str | None = None,
+    selection: str | None = None,
+    width: str | int = "stretch",
+):
+    """Render one card; returns the chart's selection event when `selection` names a chart selection.
+
+    width: the chart's width, 'stretch' (the card's) by default; 'content' keeps the chart's own width.
+    """
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        if caption:
+            st.caption(caption)
+        chart_tab, table_tab, download_tab, about_tab = st.tabs(["Chart", "Table", "Download", "About"])
+        event = None
+        with chart_tab:
+            if selection:
+                event = st.altair_chart(
+                    chart, key=key, on_select="rerun", selection_mode=selection, width=width
+                )
+            else:
+                st.altair_chart(chart, key=key, width=width)
+        with table_tab:
+            st.dataframe(data, hide_index=True, width="stretch", key=f"{key}_table")
+        with download_tab:
+            st.download_button(
+                f"Download the data ({len(data):,} rows, CSV)",
+                safe_csv_bytes(data),
+                file_name=f"{key}.csv",
+                mime="text/csv",
+                key=f"{key}_download",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        with about_tab:
+            st.markdown(about.markdown())
+        st.caption(f"{about.source} · {about.period} · {about.method}")
+    return event
+
+
+def empty_state(message: str) -> None:
+    """Say why there is nothing to show: never a bare error or a blank chart."""
+    st.info(message, icon=":material/info:")

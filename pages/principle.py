@@ -1,0 +1,37 @@
+"""Principle: one Marmot principle: its indicators' trends and gaps, and the workstreams and KPIs serving it.
+
+The principle lives in the URL (?principle=0..8), so a pasted link opens the same view.
+"""
+
+import streamlit as st
+
+from het import indicator_view as view
+from het.ui import principle_panels as panels
+from het.ui.reads_indicator import principle_page_data
+from het.ui.state import url_choice, url_value
+
+data = principle_page_data(url_value("principle", range(9)))
+short = dict(zip(data.principles["principle_id"].astype(int), data.principles["short_label"], strict=True))
+header = st.container()
+chosen = url_choice(
+    "principle",
+    list(short),
+    label="Marmot principle",
+    default=data.principle_id,
+    format_func=lambda p: short[p] if p == 0 else f"{p}. {short[p]}",
+)
+if chosen != data.principle_id:
+    data = principle_page_data(chosen)
+header.title(
+    view.principle_question(data.principle_id, short[data.principle_id], authority_name=data.authority_name)
+)
+description = data.principles.set_index("principle_id").loc[data.principle_id, "description"]
+header.markdown(f"**{data.label}**")
+header.caption(f"{description if isinstance(description, str) else ''} {len(data.indicators)} indicators.")
+
+st.subheader("Are things improving?")
+panels.trends_card(data)
+st.subheader("Are the gaps closing?")
+panels.gap_section(data)
+st.subheader("Who is working on it?")
+panels.workstream_section(data)

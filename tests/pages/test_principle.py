@@ -1,0 +1,168 @@
+"""The Principle page under AppTest: its indicators, gap summary, links, workstreams and KPIs."""
+
+from __future__ import annotations
+
+import pytest
+from app_charts import charts_and_tables
+from streamlit.testing.v1 import AppTest
+
+from het.ingest.kpis import commit_kpis, read_kpis
+from het.store import ROOT, Store
+
+APP = str(ROOT / "app.py")
+LUTON = "E06000032"
+
+
+def open_principle(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/principle.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def rows(store, sql: str, **params) -> list[tuple]:
+    return store.cursor().execute(sql, params).fetchall()
+
+
+@pytest.mark.parametrize("principle", [0, 1, 3, 6, 8])
+def test_principle_lists_its_indicators_with_links_to_each(app_env, demo_store, principle):
+    at = open_principle(principle=str(principle))
+    assert at.selectbox(key="url_principle").value == principle
+    expected = [
+        indicator_id
+        for (indicator_id,) in rows(
+            demo_store,
+            "SELECT indicator_id FROM indicators WHERE principle_id = $p ORDER BY headline DESC, name",
+            p=principle,
+        )
+    ]
+    links = at.get("page_link")
+    assert [link.proto.query_string for link in links] == [f"indicator={i}" for i in expected]
+    assert all(link.proto.page == "indicators" for link in links)
+    # One gap-summary row per indicator and sex with a Luton value, named by the indicator's short name.
+    with_data = rows(
+        demo_store,
+        "SELECT DISTINCT i.short_name, o.sex FROM indicators i JOIN current_observations o USING (indicator_id) "
+        "WHERE i.principle_id = $p AND o.area_code = $a AND o.breakdown = 'total' AND o.value IS NOT NULL",
+        p=principle,
+        a=LUTON,
+    )
+    sexes: dict[str, list[str]] = {}
+    for short, sex in with_data:
+        sexes.setdefault(short, []).append(sex)
+    labels = {
+        short if len(found) == 1 else f"{short} ({sex.lower()})"
+        for short, found in sexes.items()
+        for sex in found
+    }
+    table = at.table[0].value
+    assert len(table) == len(with_data)
+    assert set(table["Indicator"]) == labels
+
+
+def test_gap_summary_gives_the_stored_sii_verdict_and_worst_ward(app_env, demo_store):
+    at = open_principle(principle="0")
+    table = at.table[0].value.set_index("Indicator")
+    (period, sii, lower, upper) = rows(
+        demo_store,
+        "SELECT period_label, sii, sii_lower95, sii_upper95 FROM gap_results WHERE indicator_id = 'le_birth' "
+        "AND sex = 'Male' AND dimension = 'deprivation' ORDER BY period_sort DESC LIMIT 1",
+    )[0]
+    row = table.loc["Life expectancy (male)"]
+    assert row["Period"] == period
+    assert row["Deprivation gap: SII (95% CI)"] == f"{sii:,.1f} years ({lower:,.1f} to {upper:,.1f})"
+    (verdict,) = rows(
+        demo_store,
+        "SELECT verdict FROM gap_trends WHERE indicator_id = 'le_birth' AND sex = 'Male' "
+        "AND dimension = 'deprivation'",
+    )[0]
+    assert row["Gap trend"].endswith(verdict)
+    (n_worse, worse, n_groups) = rows(
+        demo_store,
+        "SELECT n_significantly_worse, significantly_worse, n_groups FROM gap_results WHERE "
+        "indicator_id = 'le_birth' AND sex = 'Male' AND dimension = 'ward' ORDER BY period_sort DESC LIMIT 1",
+    )[0]
+    assert n_worse > 0
+    assert row["Worst ward"] == f"▼ {worse.split('; ')[0]} ({n_worse} of {n_groups})"
+    assert table.loc["Life expectancy gap (SII) (male)", "Worst ward"] == "no ward data"
+
+
+def test_small_multiples_table_holds_exactly_the_chart_data(app_env, demo_store):
+    at = open_principle(principle="4")
+    pairs = charts_and_tables(at)
+    assert len(pairs) == 1
+    chart, table = pairs[0]
+    assert chart == table
+    n_rows = rows(
+        demo_store,
+        "SELECT count(*) FROM current_observations o JOIN indicators i USING (indicator_id) WHERE "
+        "i.principle_id = 4 AND o.breakdown = 'total' AND o.area_code IN ($a, 'E92000001') AND o.value IS NOT NULL",
+        a=LUTON,
+    )[0][0]
+    assert len(table) == n_rows
+
+
+def test_choosing_a_principle_changes_the_page_and_the_url(app_env):
+    at = open_principle(principle="1")
+    first = at.title[0].value
+    at.selectbox(key="url_principle").select(5).run()
+    assert at.query_params["principle"] == "5"
+    assert at.title[0].value != first and "principle 5" in at.title[0].value
+    assert at.title[0].value.endswith("?")
+
+
+def test_workstreams_serving_the_principle_say_when_no_kpis_are_loaded(app_env, demo_store):
+    at = open_principle(principle="2")
+    expected = rows(
+        demo_store,
+        "SELECT w.name, count(a.action_id) FROM workstreams w JOIN workstream_principles wp USING (workstream_id) "
+        "LEFT JOIN actions a USING (workstream_id) WHERE wp.principle_id = 2 GROUP BY w.name ORDER BY w.name",
+    )
+    workstreams = at.dataframe[1].value  # after the trends card's table
+    names = sorted(n.split(" (also")[0] for n in workstreams["Workstream"])
+    assert names == [name for name, _ in expected]
+    assert set(workstreams["KPIs"]) == {"none loaded yet"}
+    assert set(workstreams["Chair"]) == {"not recorded"}
+    for name, _ in expected:
+        assert f"No KPIs loaded yet for {name}" in " ".join(i.value for i in at.info)
+    action_rows = sorted(len(df.value) for df in at.dataframe[2:])
+    assert action_rows == sorted(n for _, n in expected if n)
+
+
+def test_overarching_outcomes_have_no_workstream(app_env):
+    at = open_principle(principle="0")
+    assert any("No workstream is linked to this principle" in i.value for i in at.info)
+
+
+KPI_FILE = b"""Measure,Baseline,Latest,Target,Period,Owner,Workstream,Polarity,Baseline period
+Firms accredited by the Good Business Charter,10,24,20,2024/25,Inclusive Economy team,"Business, Employment and Skills",high is good,2022/23
+Young people starting apprenticeships (%),40%,45%,50%,2024/25,Luton Council,"Employment, Skills and Work",high is good,2022/23
+Economically inactive residents (%),27,28,22,2024/25,DWP,"Employment, Skills and Work",low is good,2022/23
+Wellbeing sessions delivered,5,9,12,2024/25,Public health,"Employment, Skills and Work",,2022/23
+"""
+
+
+def test_loaded_kpis_show_baseline_latest_target_and_progress(store_copy):
+    with Store(store_copy) as store:
+        parsed = read_kpis(
+            KPI_FILE,
+            file_name="kpis.csv",
+            workstreams=store.query("workstream_names"),
+            indicators=store.query("indicator_catalogue"),
+        )
+        assert not parsed.problems.errors, parsed.problems.errors
+        commit_kpis(store, parsed, loaded_by="test", source_kind="cli")
+    at = open_principle(principle="3")
+    kpis = next(df.value for df in at.dataframe if "KPI" in df.value.columns).set_index("KPI")
+    assert kpis.loc["Firms accredited by the Good Business Charter", "Progress"] == "✓ target met"
+    assert kpis.loc["Firms accredited by the Good Business Charter", "Baseline"] == "10 (2022/23)"
+    assert kpis.loc["Young people starting apprenticeships (%)", "Progress"] == "↑ moving towards target"
+    assert kpis.loc["Young people starting apprenticeships (%)", "Latest"] == "45% (2024/25)"
+    assert kpis.loc["Economically inactive residents (%)", "Progress"] == "↓ moving away from target"
+    assert kpis.loc["Wellbeing sessions delivered", "Progress"].startswith("not judged: no polarity")
+    workstreams = at.dataframe[1].value.set_index("Workstream")
+    assert workstreams.filter(like="Employment, Skills and Work", axis=0)["KPIs"].tolist() == ["4"]
