@@ -57,6 +57,8 @@ SE_AT_LUTON = {
     ("score", "percentage points"): 1.5,
 }
 LUTON_SIZE = 225_000
+SURVEY_SAMPLE_FRACTION = 0.005  # about 1,000 people sampled in an area of Luton's size
+SURVEY_PRECISION = 0.1  # standard errors sqrt(10), about 3 times, those of a whole-population measure
 RELATIVE_SE_PER_1000 = 0.015  # other measured values: se = 1.5% of the value per 1,000 people
 
 
@@ -154,6 +156,13 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     pool = 3 if rolling else 1
     frac = age_fraction(ind.age)
     small_area_from = _small_area_from(anchor)
+    if small_area_from is None:
+        # Published for whole areas only: survey or model based (APS, Active Lives...), so the denominator
+        # is a sample, not the population, and the intervals are correspondingly wider.
+        frac *= SURVEY_SAMPLE_FRACTION
+    # Measured values (life expectancy and the like) from surveys are about three times less precise.
+    # (Area-level summary scores such as the life expectancy SII keep their own standard errors.)
+    precision = SURVEY_PRECISION if small_area_from is None and ind.value_type != "score" else 1.0
     out = []
 
     def emit(area_code, truth, population, breakdown=TOTAL, category="", rank=None, only=None):
@@ -169,7 +178,7 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
                     rank,
                     value,
                     population * frac * pool,
-                    population * pool,
+                    population * pool * precision,
                 )
             )
 
