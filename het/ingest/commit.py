@@ -55,62 +55,79 @@ def commit_extract(
         )
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)
-    digest = sha256_of(parsed.content)
-    existing = store.query("active_extract_by_sha", sha256=digest)
-    if not existing.empty:
-        return LoadResult(int(existing["extract_id"].iloc[0]), parsed.file_name, already_loaded=True)
-    observations = parsed.observations
-    # Compress the original in a background thread while DuckDB checks and writes the rows.
-    with ThreadPoolExecutor(max_workers=1) as pool, store.transaction() as cur:
-        compressed = pool.submit(compress, parsed.content)
-        cur.register("incoming", observations)
-        try:
-            rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
-            extract_id = cur.execute(
-                read_query("insert_extract"),
-                {
-                    "file_name": parsed.file_name,
-                    "sha256": digest,
-                    "format": parsed.format,
-                    "source_kind": source_kind,
-                    "loaded_by": loaded_by,
-                    "loaded_at": now_utc(),
-                    "rows_read": parsed.rows_read,
-                    "rows_loaded": len(observations),
-                    "rows_rejected": parsed.rows_read - len(observations),
-                    "rows_new": rows_new,
-                    "rows_revised": rows_revised,
-                    "rows_unchanged": rows_unchanged,
-                    "note": note,
-                },
-            ).fetchone()[0]
-            cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
-            keep_original(cur, parsed.content, digest=digest, compressed=compressed.result())
-            cur.execute(
-                read_query("insert_extract_event"),
-                {
-                    "extract_id": extract_id,
-                    "action": "load",
-                    "happened_at": now_utc(),
-                    "by_user": loaded_by,
-                    "note": note,
-                },
+    # Hash and compress the original in background threads (both release the GIL) while DuckDB compares
+    # and writes the rows; a file already loaded is found inside the transaction, which then rolls back.
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool, store.transaction() as cur:
+            hashed = pool.submit(sha256_of, parsed.content)
+            compressed = pool.submit(compress, parsed.content)
+            result = _write_extract(
+                cur, parsed, hashed, compressed, loaded_by=loaded_by, source_kind=source_kind, note=note
             )
-        finally:
-            cur.unregister("incoming")
-        mark_observations_changed(cur)
+    except _AlreadyLoaded as loaded:
+        return LoadResult(loaded.extract_id, parsed.file_name, already_loaded=True)
     derived_error = refresh_after_commit(store) if refresh else None  # after the load is safe
-    return LoadResult(
-        extract_id,
-        parsed.file_name,
-        already_loaded=False,
-        rows_loaded=len(observations),
-        rows_new=rows_new,
-        rows_revised=rows_revised,
-        rows_unchanged=rows_unchanged,
-        warnings=parsed.problems.warnings,
-        derived_error=derived_error,
-    )
+    return LoadResult(**result, derived_error=derived_error)
+
+
+class _AlreadyLoaded(Exception):
+    def __init__(self, extract_id: int):
+        self.extract_id = extract_id
+
+
+def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by, source_kind, note) -> dict:
+    """The commit's statements, inside the caller's transaction; returns LoadResult fields."""
+    observations = parsed.observations
+    cur.register("incoming", observations)
+    try:
+        rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
+        digest = hashed.result()
+        existing = cur.execute(read_query("active_extract_by_sha"), {"sha256": digest}).fetchall()
+        if existing:
+            raise _AlreadyLoaded(int(existing[0][0]))
+        extract_id = cur.execute(
+            read_query("insert_extract"),
+            {
+                "file_name": parsed.file_name,
+                "sha256": digest,
+                "format": parsed.format,
+                "source_kind": source_kind,
+                "loaded_by": loaded_by,
+                "loaded_at": now_utc(),
+                "rows_read": parsed.rows_read,
+                "rows_loaded": len(observations),
+                "rows_rejected": parsed.rows_read - len(observations),
+                "rows_new": rows_new,
+                "rows_revised": rows_revised,
+                "rows_unchanged": rows_unchanged,
+                "note": note,
+            },
+        ).fetchone()[0]
+        cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
+        keep_original(cur, parsed.content, digest=digest, compressed=compressed.result())
+        cur.execute(
+            read_query("insert_extract_event"),
+            {
+                "extract_id": extract_id,
+                "action": "load",
+                "happened_at": now_utc(),
+                "by_user": loaded_by,
+                "note": note,
+            },
+        )
+    finally:
+        cur.unregister("incoming")
+    mark_observations_changed(cur)
+    return {
+        "extract_id": extract_id,
+        "file_name": parsed.file_name,
+        "already_loaded": False,
+        "rows_loaded": len(observations),
+        "rows_new": rows_new,
+        "rows_revised": rows_revised,
+        "rows_unchanged": rows_unchanged,
+        "warnings": parsed.problems.warnings,
+    }
 
 
 def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str | None = None) -> None:
