@@ -6,6 +6,8 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 from het.gaps import mark_observations_changed, refresh_after_commit
 from het.ingest.problems import ExtractRejected, Problem
 from het.ingest.stored_files import compress, keep_original
@@ -55,12 +57,17 @@ def commit_extract(
         )
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)
-    # Hash and compress the original in background threads (both release the GIL) while DuckDB compares
-    # and writes the rows; a file already loaded is found inside the transaction, which then rolls back.
+    # The original's hash and compressed form: usually under way since the read (read_extract), else
+    # computed here in background threads (both release the GIL) while DuckDB compares and writes the
+    # rows; a file already loaded is found inside the transaction, which then rolls back.
     try:
         with ThreadPoolExecutor(max_workers=2) as pool, store.transaction() as cur:
-            hashed = pool.submit(sha256_of, parsed.content)
-            compressed = pool.submit(compress, parsed.content)
+            if parsed.original is not None:
+                hashed = pool.submit(lambda: parsed.original.result().digest)
+                compressed = pool.submit(lambda: parsed.original.result().compressed)
+            else:
+                hashed = pool.submit(sha256_of, parsed.content)
+                compressed = pool.submit(compress, parsed.content)
             result = _write_extract(
                 cur, parsed, hashed, compressed, loaded_by=loaded_by, source_kind=source_kind, note=note
             )
@@ -78,7 +85,9 @@ class _AlreadyLoaded(Exception):
 def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by, source_kind, note) -> dict:
     """The commit's statements, inside the caller's transaction; returns LoadResult fields."""
     observations = parsed.observations
-    cur.register("incoming", observations)
+    # Registered as an Arrow table: DuckDB inserts it about twice as fast as the pandas frame it wraps
+    # (the string columns are Arrow-backed already, so the conversion copies next to nothing).
+    cur.register("incoming", pa.Table.from_pandas(observations, preserve_index=False))
     try:
         rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
         digest = hashed.result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -86,6 +87,9 @@ class ParsedExtract:
     options: dict = field(default_factory=dict)
     kpis: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    # The original's sha256 and compressed form, being computed in the background for the commit
+    # (het.ingest.stored_files.prepare_in_background); None: the commit computes them.
+    original: Future | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_loaded(self) -> int:

@@ -23,6 +23,7 @@ from het.ingest.fingertips import fingertips_from_table, is_fingertips_header
 from het.ingest.kpis import commit_kpis, is_kpi_header, kpis_from_table
 from het.ingest.parsed import FORMATS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
+from het.ingest.stored_files import prepare_in_background
 from het.ingest.tidy import REQUIRED as TIDY_REQUIRED
 from het.ingest.tidy import tidy_from_table
 from het.ingest.ward_wide import is_ward_wide_header, ward_wide_from_table
@@ -132,10 +133,13 @@ def read_extract(
     else:
         chosen, why = format, f"read as {format} (chosen)"
     options["format"] = chosen
+    original = prepare_in_background(content)  # beside the checks, ready for the commit
     parsed = _read_table_as(
         chosen, table, content, file_name, problems, indicators, areas, ward_set, period, options, workstreams
     )
     parsed.notes = [why, *parsed.notes]
+    if parsed.content is content:
+        parsed.original = original
     return parsed
 
 
