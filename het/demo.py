@@ -43,7 +43,6 @@ AREA_PROFILE = {
     "E06000039": (158_500, 0.55),  # Slough
     "E06000042": (287_000, 0.42),  # Milton Keynes
 }
-LUTON_DEPRIVATION = 0.65
 # Deprivation position of each local quintile relative to Luton overall, in units of the ward range.
 QUINTILE_POSITION = np.array([0.45, 0.2, 0.0, -0.2, -0.45])
 # How much of the ward gradient shows between local authorities.
@@ -75,10 +74,8 @@ class Geography:
 def read_geography(store: Store) -> Geography:
     areas = store.query("demo_areas")
     wards = store.query("demo_wards")
-    luton = areas.loc[areas["area_type"] == "local authority"]
     luton_code = store.query("authority_code")["area_code"].iloc[0]
     wd23 = wards.loc[wards["ward_set"] == "WD23", "population"].sum()
-    del luton
     return Geography(luton_code, float(wd23), areas, wards)
 
 

@@ -26,23 +26,6 @@ def format_interval(lower: float | None, upper: float | None, *, decimals: int) 
     return f"{lower:,.{int(decimals)}f} to {upper:,.{int(decimals)}f}"
 
 
-def format_column(values: pd.Series, units: pd.Series, decimals: pd.Series) -> pd.Series:
-    """format_value over aligned columns."""
-    return pd.Series(
-        [format_value(v, unit=u, decimals=d) for v, u, d in zip(values, units, decimals, strict=True)],
-        index=values.index,
-        dtype=object,
-    )
-
-
-def format_interval_column(lower: pd.Series, upper: pd.Series, decimals: pd.Series) -> pd.Series:
-    return pd.Series(
-        [format_interval(lo, hi, decimals=d) for lo, hi, d in zip(lower, upper, decimals, strict=True)],
-        index=lower.index,
-        dtype=object,
-    )
-
-
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from het.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
 from het.gaps import mark_observations_changed, refresh_after_commit
-from het.geography import GeographyPack, read_embedded_geography, read_geography_pack
+from het.geography import HEX_LAYOUT_CSV, read_embedded_geography, read_geography_pack, read_hex_layout
 from het.store import Store, set_meta
 
 # Reference tables are replaced wholesale on reload, except the analysts' own local indicators.
@@ -79,12 +79,12 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
     else:
         pack = read_embedded_geography(data_dir)
         source = f"embedded ward summary in {data_dir} (no geography pack given)"
-    hex_layout = pd.read_csv(data_dir / "hex_layout.csv", dtype={"area_code": str, "ward_set": str})
+    hex_layout = read_hex_layout(data_dir / HEX_LAYOUT_CSV)  # checked: one cell per ward, no collisions
     fingerprint = reference_fingerprint(geography_dir, data_dir)
     tables: dict[str, pd.DataFrame] = {name: frames[name] for name, _ in CATALOGUE_TABLES}
-    tables["areas"] = pd.concat([frames["areas"], _pack_frame(pack, "areas")], ignore_index=True)
+    tables["areas"] = pd.concat([frames["areas"], pack.areas], ignore_index=True)
     for name in GEOGRAPHY_TABLES[1:]:
-        tables[name] = _pack_frame(pack, name)
+        tables[name] = getattr(pack, name)
     tables["hex_layout"] = hex_layout
     with store.transaction() as cur:
         for name in _CLEAR:
@@ -105,7 +105,3 @@ def ensure_reference(store: Store, *, geography_dir: Path | None = None) -> bool
         return False
     load_reference(store, geography_dir=geography_dir)
     return True
-
-
-def _pack_frame(pack: GeographyPack, name: str) -> pd.DataFrame:
-    return getattr(pack, name)

@@ -71,7 +71,7 @@ from het.ingest.checks import (
     summarise_values,
     text_series,
 )
-from het.ingest.files import RawTable, read_table
+from het.ingest.files import RawTable
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import ERROR, WARNING, Problems
 
@@ -102,7 +102,6 @@ CI_PATTERNS = {
     "upper_ci998": re.compile(r"upper ci 99\.8 limit"),
 }
 # Kept in extra (with everything unrecognised): recognised here only to say so in the docs and tests.
-COMPARED_TO = re.compile(r"compared to .+")
 # Modelled columns, so not repeated in extra. Area Type, Category Type and Category are kept in extra.
 _MODELLED = {"indicator", "indicator_name", "area_code", "area_name", "sex", "age", "period"}
 _MODELLED |= {"period_sortable", "value", "count", "denominator", "value_note"}
@@ -228,34 +227,6 @@ def fingertips_breakdown(category_type: str, category: str) -> BreakdownMatch:
 
 
 # -- reading ----------------------------------------------------------------------------------------------
-
-
-def read_fingertips_csv(
-    content: bytes,
-    *,
-    file_name: str,
-    indicators: pd.DataFrame,
-    areas: pd.DataFrame,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    indicator_mapping: dict | None = None,
-) -> ParsedExtract:
-    """Read and check an OHID Fingertips export (see the module docstring for what is read and how)."""
-    problems = Problems()
-    options = {"sheet": sheet, "max_bytes": max_bytes, "indicator_mapping": indicator_mapping}
-    table = read_table(content, file_name=file_name, problems=problems, sheet=sheet, max_bytes=max_bytes)
-    if table is None:
-        return empty_extract(file_name, FORMAT, content, problems, options=options)
-    return fingertips_from_table(
-        table,
-        content=content,
-        file_name=file_name,
-        indicators=indicators,
-        areas=areas,
-        problems=problems,
-        indicator_mapping=indicator_mapping,
-        options=options,
-    )
 
 
 def fingertips_from_table(

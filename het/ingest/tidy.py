@@ -34,7 +34,7 @@ from het.ingest.checks import (
     resolve_indicators,
     strip,
 )
-from het.ingest.files import RawTable, read_table
+from het.ingest.files import RawTable
 from het.ingest.parsed import KEY, OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
 
@@ -46,7 +46,6 @@ __all__ = [
     "SUPPRESSION_MARKERS",
     "ParsedExtract",
     "parse_numbers",
-    "read_tidy",
     "read_tidy_csv",
     "tidy_example_csv",
     "tidy_template_csv",
@@ -224,36 +223,10 @@ def _csv_bytes(rows: list[list[str]]) -> bytes:
 def read_tidy_csv(
     content: bytes, *, file_name: str, indicators: pd.DataFrame, areas: pd.DataFrame
 ) -> ParsedExtract:
-    """Read and check a het tidy CSV against the catalogue's indicators and areas."""
-    return read_tidy(content, file_name=file_name, indicators=indicators, areas=areas)
+    """Read and check a het tidy file against the catalogue's indicators and areas (read_extract, as het_tidy)."""
+    from het.ingest.read import read_extract  # read imports this module's tidy_from_table
 
-
-def read_tidy(
-    content: bytes,
-    *,
-    file_name: str,
-    indicators: pd.DataFrame,
-    areas: pd.DataFrame,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    indicator_mapping: dict | None = None,
-) -> ParsedExtract:
-    """Read and check a het tidy file (CSV or .xlsx)."""
-    problems = Problems()
-    options = {"sheet": sheet, "max_bytes": max_bytes, "indicator_mapping": indicator_mapping}
-    table = read_table(content, file_name=file_name, problems=problems, sheet=sheet, max_bytes=max_bytes)
-    if table is None:
-        return empty_extract(file_name, "het_tidy", content, problems, options=options)
-    return tidy_from_table(
-        table,
-        content=content,
-        file_name=file_name,
-        indicators=indicators,
-        areas=areas,
-        problems=problems,
-        indicator_mapping=indicator_mapping,
-        options=options,
-    )
+    return read_extract(content, file_name=file_name, indicators=indicators, areas=areas, format="het_tidy")
 
 
 def tidy_from_table(

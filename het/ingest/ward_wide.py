@@ -41,7 +41,7 @@ from het.ingest.checks import (
     strip,
     summarise_values,
 )
-from het.ingest.files import RawTable, read_table
+from het.ingest.files import RawTable
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract, empty_frame
 from het.ingest.problems import Problems
 from het.periods import WARD_SETS
@@ -66,44 +66,6 @@ def normalise(text: str) -> str:
 def is_ward_wide_header(columns) -> bool:
     names = [normalise(c) for c in columns]
     return any(_CODE_COLUMN.fullmatch(n) or _NAME_COLUMN.fullmatch(n) for n in names) and len(names) >= 2
-
-
-def read_ward_wide(
-    content: bytes,
-    *,
-    file_name: str,
-    indicators: pd.DataFrame,
-    areas: pd.DataFrame,
-    ward_set: str | None = None,
-    period: str | None = None,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    indicator_mapping: dict | None = None,
-) -> ParsedExtract:
-    """Read and check a wide ward table (see the module docstring)."""
-    problems = Problems()
-    options = {
-        "ward_set": ward_set,
-        "period": period,
-        "sheet": sheet,
-        "max_bytes": max_bytes,
-        "indicator_mapping": indicator_mapping,
-    }
-    table = read_table(content, file_name=file_name, problems=problems, sheet=sheet, max_bytes=max_bytes)
-    if table is None:
-        return empty_extract(file_name, FORMAT, content, problems, options=options)
-    return ward_wide_from_table(
-        table,
-        content=content,
-        file_name=file_name,
-        indicators=indicators,
-        areas=areas,
-        problems=problems,
-        ward_set=ward_set,
-        period=period,
-        indicator_mapping=indicator_mapping,
-        options=options,
-    )
 
 
 def indicator_lookup(indicators: pd.DataFrame) -> tuple[dict[str, str], dict[str, list[str]]]:

@@ -36,9 +36,9 @@ def current_mode() -> str:
     )
 
 
-def current_user() -> User | None:
-    """The signed-in user, or None when signed out."""
-    mode = current_mode()
+def current_user(mode: str | None = None) -> User | None:
+    """The signed-in user, or None when signed out (pass the mode when the caller has it already)."""
+    mode = mode or current_mode()
     if mode == SINGLE_ANALYST:
         return User(SINGLE_ANALYST_NAME, "analyst")
     if mode == ACCOUNTS:
@@ -53,7 +53,7 @@ def current_user() -> User | None:
 def sign_in_panel() -> None:
     """The sidebar's sign-in state: who is signed in, and the controls to sign in or out."""
     mode = current_mode()
-    user = current_user()
+    user = current_user(mode)
     with st.sidebar:
         if mode == SINGLE_ANALYST:
             st.caption(f"Signed in as the {SINGLE_ANALYST_NAME} (served on this computer only).")
@@ -84,12 +84,12 @@ def sign_in_panel() -> None:
 
 def analyst_or_explain() -> User | None:
     """The analyst using the page, or None after explaining why loading is not available."""
-    user = current_user()
+    mode = current_mode()
+    user = current_user(mode)
     if user is not None and user.is_analyst:
-        if current_mode() == SINGLE_ANALYST:
+        if mode == SINGLE_ANALYST:
             st.info(MODE_EXPLANATIONS[SINGLE_ANALYST], icon=":material/person:")
         return user
-    mode = current_mode()
     if mode == DISABLED:
         st.warning(MODE_EXPLANATIONS[DISABLED], icon=":material/lock:")
     elif user is None:

@@ -27,10 +27,6 @@ def get_store() -> Store:
     return _open_store(str(default_db_path()))
 
 
-def data_version() -> int:
-    return get_store().data_version()
-
-
 def cache_key() -> tuple[str, int]:
     """What every cached read is keyed on: the store file and its data version."""
     store = get_store()

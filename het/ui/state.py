@@ -49,11 +49,3 @@ def url_value(name: str, options: Sequence, default=None):
     """The query parameter `name` if it is one of `options`, else the default (no widget)."""
     by_text = {str(option): option for option in options}
     return by_text.get(st.query_params.get(name), default)
-
-
-def set_url(**values) -> None:
-    for name, value in values.items():
-        if value is None:
-            st.query_params.pop(name, None)
-        else:
-            st.query_params[name] = str(value)
