@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import zlib
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from het.ingest.originals import safe_original
@@ -28,6 +31,27 @@ def test_original_round_trips_exactly(tmp_path):
         )
         assert stored[1] == len(content) and stored[0] < len(content) / 10  # compressed
         assert original_file(store, 1) == ("x.csv", content)
+
+
+@pytest.mark.parametrize("compression", ["zlib", "none"])
+def test_originals_stored_by_earlier_versions_still_read_back(tmp_path, compression):
+    """Stores written before zstd hold zlib-compressed or uncompressed originals: both stay readable."""
+    content = b"indicator_id,value\n" + b"x,1\n" * 1000
+    stored = zlib.compress(content, 1) if compression == "zlib" else content
+    digest = hashlib.sha256(content).hexdigest()
+    with Store(tmp_path / "het.duckdb") as store:
+        with store.transaction() as cur:
+            cur.execute(
+                "INSERT INTO extract_files (sha256, size_bytes, content, compression) VALUES ($s, $n, $c, $k)",
+                {"s": digest, "n": len(content), "c": stored, "k": compression},
+            )
+            cur.execute(
+                "INSERT INTO extracts (file_name, sha256, format, source_kind, loaded_by, loaded_at, rows_read, "
+                "rows_loaded, rows_rejected, rows_new, rows_revised, rows_unchanged, status) VALUES "
+                "('old.csv', $s, 'het_tidy', 'cli', 't', now(), 0, 0, 0, 0, 0, 0, 'active')",
+                {"s": digest},
+            )
+        assert original_file(store, 1) == ("old.csv", content)
 
 
 def test_csv_formulas_are_neutralised_but_numbers_are_not():
