@@ -53,6 +53,7 @@ from het.breakdowns import (
 from het.ingest.checks import (
     WARD_SETS,
     RowChecker,
+    category_series,
     check_duplicates,
     check_limits,
     check_ranges,
@@ -381,7 +382,7 @@ class _Reader:
             self.names["sex"],
             lambda i: f"sex '{values[index[i]]}' is not one of Persons, Male, Female (or Not applicable)",
         )
-        self.out["sex"] = text_series(mapped, index, self.index)
+        self.out["sex"] = category_series(mapped, index, self.index)
         self.parts["sex"] = _dense(mapped, index)
         differs = [m is not None and m != v for m, v in zip(mapped, values, strict=True)]
         if any(differs):  # kept in extra as written
@@ -392,7 +393,7 @@ class _Reader:
         self.checker.flag(
             np.array([v == "" for v in values])[index], self.names["age"], lambda i: "the Age is empty"
         )
-        self.out["age"] = text_series(values, index, self.index)
+        self.out["age"] = category_series(values, index, self.index)
         self.parts["age"] = (index, len(values))
         self.release("sex", "age")
 
@@ -431,6 +432,7 @@ class _Reader:
             checker=self.checker,
             column=self.names["indicator"],
             names=self.raw[name_column] if name_column is not None else None,
+            categorical=True,
         )
         self.out["indicator_id"] = self.resolved.indicator_id
         self.parts["indicator_id"] = (self.resolved.id_codes, len(self.resolved.id_values))
@@ -446,7 +448,7 @@ class _Reader:
         index, values = self.encoded("value_note")
         notes = read_numeric_columns(self.raw, self.names, self.out, self.checker, None)
         if notes is None:  # nothing suppressed: the notes as written ('' is no note)
-            self.out["value_note"] = text_series([v or None for v in values], index, self.index)
+            self.out["value_note"] = category_series([v or None for v in values], index, self.index)
         else:
             written = text_series(values, index, self.index)
             self.out["value_note"] = join_notes(written, notes).replace("", None)
@@ -462,7 +464,7 @@ class _Reader:
         """
         index, values = self.encoded("area_code")
         self.area_codes = (index, values)
-        self.out["area_code"] = text_series(values, index, self.index)
+        self.out["area_code"] = category_series(values, index, self.index)
         self.parts["area_code"] = (index, len(values))
         known_codes = set(self.areas["area_code"])
         known = np.array([v in known_codes for v in values])[index]
@@ -514,8 +516,8 @@ class _Reader:
         firsts = first_positions(combined)
         pairs = [(types[type_index[p]], cats[cat_index[p]]) for p in firsts]
         matches = [fingertips_breakdown(t, c) for t, c in pairs]
-        self.out["breakdown"] = text_series([m.breakdown for m in matches], combined, self.index)
-        self.out["category"] = text_series([m.category for m in matches], combined, self.index)
+        self.out["breakdown"] = category_series([m.breakdown for m in matches], combined, self.index)
+        self.out["category"] = category_series([m.category for m in matches], combined, self.index)
         rank = np.array([np.nan if m.rank is None else m.rank for m in matches] or [np.nan], dtype=float)
         self.out["category_rank"] = rank[combined] if len(combined) else rank[:0]
         self.parts["breakdown"] = _dense([(m.breakdown, m.category) for m in matches], combined)
@@ -603,7 +605,7 @@ class _Reader:
             for p in firsts
         ]
         sort_values = np.array([np.nan if r.sortable is None else r.sortable for r in results] or [np.nan])
-        self.out["period_label"] = text_series(labels, label_index, self.index)
+        self.out["period_label"] = category_series(labels, label_index, self.index)
         self.out["period_sort"] = sort_values[combined] if len(combined) else sort_values[:0]
         self.parts["period_sort"] = _dense([r.sortable for r in results], combined)
         period_col = self.names["period"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from het.ingest.parsed import ParsedExtract
 from het.store import Store, read_query
@@ -129,7 +130,8 @@ def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
     if parsed.format == "kpi":
         return _preview_kpis(store, parsed)
     cur = store.cursor()
-    cur.register("incoming", parsed.observations)
+    # As Arrow, like the commit: categorical text columns reach DuckDB as VARCHAR (pandas' would be ENUM).
+    cur.register("incoming", pa.Table.from_pandas(parsed.observations, preserve_index=False))
     try:
         compared = cur.execute(read_query("preview_against_current")).df()
     finally:

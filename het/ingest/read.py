@@ -27,6 +27,7 @@ from het.ingest.stored_files import prepare_in_background
 from het.ingest.tidy import REQUIRED as TIDY_REQUIRED
 from het.ingest.tidy import tidy_from_table
 from het.ingest.ward_wide import is_ward_wide_header, ward_wide_from_table
+from het.memory import release_freed_memory
 from het.store import Store
 
 UNKNOWN_FORMAT = "unknown"
@@ -140,6 +141,7 @@ def read_extract(
     parsed.notes = [why, *parsed.notes]
     if parsed.content is content:
         parsed.original = original
+    release_freed_memory()  # the checks' scratch arrays, which glibc would otherwise keep
     return parsed
 
 

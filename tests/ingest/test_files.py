@@ -143,3 +143,62 @@ def test_blank_lines_above_the_header_keep_the_file_row_numbers(catalogue):
     assert [str(p) for p in header_only.problems.errors] == [
         "h.csv, row 2: the file has a header but no data rows"
     ]
+
+
+# -- the two kinds of parsed text column --------------------------------------------------------------
+
+
+def _repeating_and_distinct_csv(rows: int) -> bytes:
+    lines = ["area,value,note"]
+    lines += [f"E0{i % 3},{i * 7919 % 100_003 / 7:.5f},{'' if i % 2 else ' x '}" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_repeating_texts_parse_as_categoricals_and_distinct_ones_as_text():
+    import pandas as pd
+
+    raw, problems = table(_repeating_and_distinct_csv(5000))
+    assert not problems.items
+    frame = raw.frame
+    assert isinstance(frame["area"].dtype, pd.CategoricalDtype)
+    assert isinstance(frame["note"].dtype, pd.CategoricalDtype)
+    assert not isinstance(frame["value"].dtype, pd.CategoricalDtype)  # nearly every value distinct
+    # Either way the cells are the file's exact text, and the header is not among them.
+    assert frame["area"].tolist()[:4] == ["E00", "E01", "E02", "E00"]
+    assert "area" not in set(frame["area"])
+    assert frame["note"].tolist()[:2] == [" x ", ""]
+    assert frame["value"].iloc[1] == f"{7919 / 7:.5f}"
+
+
+def test_the_checks_read_a_categorical_column_exactly_as_the_same_text_as_str():
+    import numpy as np
+    import pandas as pd
+
+    from het.ingest.checks import codes, parse_numbers, strip
+
+    texts = ["2", " 1,349 ", "*", "", "2", "x1", "1,5", "3.5e2", "2"]
+    first_met = ["2", " 1,349 ", "*", "", "x1", "1,5", "3.5e2"]
+    as_str = pd.Series(texts, dtype="str")
+    # As the parse makes them: the header's text first (no row uses it), then the texts as first met.
+    parsed = pd.Series(pd.Categorical(texts, categories=["value", *first_met]))
+    # Any other categorical: categories in another order, one unused in the middle.
+    shuffled = pd.Series(
+        pd.Categorical(texts, categories=["x1", "2", "unused", " 1,349 ", "*", "", "1,5", "3.5e2"])
+    )
+    assert codes(parsed)[1] == codes(as_str)[1] == first_met
+    assert np.array_equal(codes(parsed)[0], codes(as_str)[0])
+    for column in (parsed, shuffled):
+        row_codes, values = codes(column)
+        assert [values[c] for c in row_codes] == texts and len(values) == len(first_met)
+        for got, expected in zip(parse_numbers(column), parse_numbers(as_str), strict=True):
+            pd.testing.assert_series_equal(got, expected, check_dtype=False)
+        assert strip(column).tolist() == strip(as_str).tolist()
+
+
+def test_a_column_that_turns_varied_after_the_first_block_is_still_read_exactly():
+    # The first block decides the column's kind; later blocks full of new texts are still read exactly.
+    rows = ["code,label"] + [f"{i},same" for i in range(60_000)] + [f"{i},v{i}" for i in range(60_000)]
+    raw, problems = table(("\n".join(rows) + "\n").encode())
+    assert not problems.items
+    assert raw.frame["label"].iloc[0] == "same" and raw.frame["label"].iloc[-1] == "v59999"
+    assert raw.frame["label"].nunique() == 60_001
