@@ -4,7 +4,7 @@ Run from the repository root: python bench/bench_ingest.py [--rows N] [--repeats
 Prints rows per second, peak memory against the file size (target: under 3 times), and the ratio of the
 load time to DuckDB's own read_csv of the same file in the same run (the parse floor; target: at most 2).
 Each measurement runs in a fresh child process, so their peak memories do not mix. The floor and the load
-are measured K times, alternating (default 3), each load into a fresh copy of the same store; the ratio
+are measured K times, alternating (default 5), each load into a fresh copy of the same store; the ratio
 compares the fastest of each (a shared 2-core machine's noise only ever adds time), and every run is printed.
 """
 
@@ -186,7 +186,7 @@ def baseline_kb() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--child", nargs=4)
     args = parser.parse_args()
     if args.child:
