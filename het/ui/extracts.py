@@ -50,6 +50,7 @@ def extract_actions(register: pd.DataFrame) -> None:
         note_text = st.text_input("Reason (recorded)", key="withdraw_note")
         confirmed = st.checkbox(f"Yes, withdraw extract #{chosen}", key="withdraw_confirm")
         if st.button("Withdraw", disabled=not confirmed, type="primary", key="withdraw_button"):
-            withdraw_extract(get_store(), int(chosen), by_user=user.name, note=note_text or None)
+            with st.spinner(f"Withdrawing extract #{chosen}, then recomputing gaps and trends ..."):
+                withdraw_extract(get_store(), int(chosen), by_user=user.name, note=note_text or None)
             st.session_state["flash"] = f"Extract #{chosen} withdrawn."
             st.rerun()

@@ -91,19 +91,21 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     memo = st.session_state.get("upload_memo")
     if memo is None or memo[0] != memo_key:
         indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
-        parsed = read_extract(
-            content,
-            file_name=name,
-            indicators=indicators,
-            areas=areas,
-            workstreams=store.query("workstream_names"),
-            **options,
-        )
-        if mapping and parsed.format != "kpi" and not parsed.unknown_indicators.empty:
-            usable = {k: v for k, v in mapping.items() if k in set(parsed.unknown_indicators["source_key"])}
-            if usable:
-                parsed = apply_indicator_mapping(parsed, usable, indicators=indicators, areas=areas)
-        st.session_state["upload_memo"] = (memo_key, parsed, preview_extract(store, parsed))
+        with st.spinner(f"Reading and checking {name} ..."):
+            parsed = read_extract(
+                content,
+                file_name=name,
+                indicators=indicators,
+                areas=areas,
+                workstreams=store.query("workstream_names"),
+                **options,
+            )
+            if mapping and parsed.format != "kpi" and not parsed.unknown_indicators.empty:
+                known = set(parsed.unknown_indicators["source_key"])
+                usable = {k: v for k, v in mapping.items() if k in known}
+                if usable:
+                    parsed = apply_indicator_mapping(parsed, usable, indicators=indicators, areas=areas)
+            st.session_state["upload_memo"] = (memo_key, parsed, preview_extract(store, parsed))
     return st.session_state["upload_memo"][1]
 
 
@@ -220,7 +222,10 @@ def show_preview(preview: Preview) -> None:
 def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
     if st.button("Load this extract", type="primary", disabled=not preview.can_commit, key="upload_commit"):
         try:
-            result = commit_parsed(get_store(), parsed, loaded_by=user.name, source_kind="upload")
+            # The gap refresh after a commit takes seconds on the demo store, a minute or more after a
+            # national-scale extract: say what is happening.
+            with st.spinner("Loading the extract, then recomputing gaps and trends ..."):
+                result = commit_parsed(get_store(), parsed, loaded_by=user.name, source_kind="upload")
         except (ExtractRejected, ValueError) as exc:
             st.error(str(exc))
             return
