@@ -321,10 +321,6 @@ class _Reader:
         name = self.names.get(key)
         return encode_stripped(self.raw[name] if name is not None else None, self.n)
 
-    def column(self, key: str) -> pd.Series:
-        index, values = self.encoded(key)
-        return text_series(values, index, self.index)
-
     def release(self, *keys: str) -> None:
         """Drop raw columns no later step reads (the frame is the reader's to consume)."""
         for key in keys:
