@@ -88,6 +88,31 @@ class RawTable:
         return list(self.frame.columns)
 
 
+def cannot_check(
+    table: RawTable, missing: list[str], *, file_name: str, problems: Problems, what: str = "column"
+) -> bool:
+    """Record why a table cannot be checked at all, for every format reader.
+
+    Each required column that is missing is an error naming it (as the format writes it: `what` is e.g.
+    'Fingertips column'); otherwise a header with no data rows is one. True when there was such a
+    problem, and the reader then returns an empty extract.
+    """
+    for name in missing:
+        problems.error(
+            file_name,
+            f"required {what} '{name}' is missing; the header has {', '.join(map(str, table.frame.columns))}",
+            row=table.header_row,
+            column=name,
+            sheet=table.sheet,
+        )
+    if not missing and table.frame.empty:
+        problems.error(
+            file_name, "the file has a header but no data rows", row=table.header_row, sheet=table.sheet
+        )
+        return True
+    return bool(missing)
+
+
 def is_excel(content: bytes, file_name: str) -> bool:
     """Whether the bytes are an Excel workbook (by content first, then by extension)."""
     if content.startswith(_ZIP_MAGIC):

@@ -72,7 +72,7 @@ from het.ingest.checks import (
     summarise_values,
     text_series,
 )
-from het.ingest.files import RawTable
+from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import ERROR, WARNING, Problems
 
@@ -250,21 +250,8 @@ def fingertips_from_table(
         found = next((c for n, c in by_norm.items() if pattern.fullmatch(n)), None)
         if found is not None:
             names[key] = found
-    missing = [COLUMNS[k] for k in REQUIRED if k not in names]
-    if missing:
-        for norm in missing:
-            problems.error(
-                file_name,
-                f"required Fingertips column '{_title(norm)}' is missing; the header has {', '.join(raw.columns)}",
-                row=table.header_row,
-                column=_title(norm),
-                sheet=table.sheet,
-            )
-        return empty_extract(file_name, FORMAT, content, problems, sheet=table.sheet, options=options)
-    if raw.empty:
-        problems.error(
-            file_name, "the file has a header but no data rows", row=table.header_row, sheet=table.sheet
-        )
+    missing = [_title(COLUMNS[k]) for k in REQUIRED if k not in names]
+    if cannot_check(table, missing, file_name=file_name, problems=problems, what="Fingertips column"):
         return empty_extract(file_name, FORMAT, content, problems, sheet=table.sheet, options=options)
 
     rows_read = len(raw)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from het.ingest.checks import RowChecker, parse_numbers, read_period, strip
 from het.ingest.commit import LoadResult, sha256_of
-from het.ingest.files import RawTable, read_table
+from het.ingest.files import RawTable, cannot_check, read_table
 from het.ingest.parsed import KPI_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import ExtractRejected, Problems
 from het.ingest.stored_files import keep_original
@@ -130,20 +130,8 @@ def kpis_from_table(
     options = options or {}
     raw = table.frame.reset_index(drop=True)
     names = {_norm(c): c for c in raw.columns}
-    where = {"sheet": table.sheet}
     missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        for name in missing:
-            problems.error(
-                file_name,
-                f"required column '{name}' is missing; the header has {', '.join(raw.columns)}",
-                row=table.header_row,
-                column=name,
-                **where,
-            )
-        return empty_extract(file_name, FORMAT, content, problems, sheet=table.sheet, options=options)
-    if raw.empty:
-        problems.error(file_name, "the file has a header but no data rows", row=table.header_row, **where)
+    if cannot_check(table, missing, file_name=file_name, problems=problems):
         return empty_extract(file_name, FORMAT, content, problems, sheet=table.sheet, options=options)
     checker = RowChecker(problems, file_name, table.rows, table.sheet)
 

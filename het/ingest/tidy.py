@@ -34,7 +34,7 @@ from het.ingest.checks import (
     resolve_indicators,
     strip,
 )
-from het.ingest.files import RawTable
+from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import KEY, OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
 
@@ -245,20 +245,7 @@ def tidy_from_table(
     raw = table.frame
     lowered = {c.lower(): c for c in raw.columns}
     missing = [c for c in REQUIRED if c not in lowered]
-    if missing:
-        for name in missing:
-            problems.error(
-                file_name,
-                f"required column '{name}' is missing; the header has {', '.join(raw.columns)}",
-                row=table.header_row,
-                column=name,
-                sheet=table.sheet,
-            )
-        return empty_extract(file_name, "het_tidy", content, problems, sheet=table.sheet, options=options)
-    if raw.empty:
-        problems.error(
-            file_name, "the file has a header but no data rows", row=table.header_row, sheet=table.sheet
-        )
+    if cannot_check(table, missing, file_name=file_name, problems=problems):
         return empty_extract(file_name, "het_tidy", content, problems, sheet=table.sheet, options=options)
     raw = raw.rename(columns={v: k for k, v in lowered.items() if k in REQUIRED + OPTIONAL + ["period_sort"]})
     raw = raw.reset_index(drop=True)

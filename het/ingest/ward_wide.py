@@ -41,7 +41,7 @@ from het.ingest.checks import (
     strip,
     summarise_values,
 )
-from het.ingest.files import RawTable
+from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract, empty_frame
 from het.ingest.problems import Problems
 from het.periods import WARD_SETS
@@ -126,8 +126,7 @@ def ward_wide_from_table(
             **where,
         )
         return fail()
-    if raw.empty:
-        problems.error(file_name, "the file has a header but no data rows", row=table.header_row, **where)
+    if cannot_check(table, [], file_name=file_name, problems=problems):
         return fail()
 
     checker = RowChecker(problems, file_name, table.rows, table.sheet)
