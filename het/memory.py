@@ -1,13 +1,21 @@
-"""Handing memory the process has finished with back to the operating system.
+"""How het's process hands memory it has finished with back to the operating system: set up here, once.
 
-Reading a large extract makes and drops many column-sized numpy arrays. glibc's allocator keeps the freed
-space for reuse (it raises its mmap threshold after the first large free, so later arrays come from the
-heap and stay there), which left ~100-200 MB of a 212 MB Fingertips load resident after the read, on top
-of what the load still needed. `release_freed_memory` asks glibc to return it (malloc_trim), once per
-read: a few milliseconds. Elsewhere (macOS, Windows, musl) it does nothing.
+`configure()` runs when het is imported (het/__init__.py), before any het module imports DuckDB:
+- DuckDB's allocator (jemalloc, on Linux) keeps freed pages for a while, so a load of a large extract held
+  on to ~100 MB of pages DuckDB had already finished with: it is told to hand them back at once
+  (DUCKDB_JE_MALLOC_CONF, read when DuckDB is first imported; a value already in the environment wins);
+- pyarrow's pool becomes jemalloc with decay 0 (where pyarrow has it) instead of mimalloc, so columns the
+  readers release and the checks' scratch arrays lower the process's memory at once.
 
-pyarrow's allocator is set in het.ingest.files (jemalloc, handing pages back at once) and DuckDB's in
-het/__init__.py. Measured by bench/bench_ingest.py.
+Reading a large extract also makes and drops many column-sized numpy arrays. glibc's allocator keeps the
+freed space for reuse (it raises its mmap threshold after the first large free, so later arrays come from
+the heap and stay there), which left ~100-200 MB of a 212 MB Fingertips load resident after the read.
+`release_freed_memory` asks glibc to return it (malloc_trim), once per read: a few milliseconds.
+Elsewhere (macOS, Windows, musl) it does nothing.
+
+Measured by bench/bench_ingest.py: the 1,000,000-row load peaks at ~2.4x the file instead of ~3.6x.
+Pages and the demo gap refresh are no slower (bench_pages, bench_gaps); building the 4-million-row
+national store took 87 s against 81 s (one run each: returning pages costs system calls).
 """
 
 from __future__ import annotations
@@ -15,7 +23,25 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 import sys
+
+DUCKDB_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
+def configure() -> None:
+    """Set DuckDB's and pyarrow's allocators as described above (idempotent)."""
+    if "duckdb" not in sys.modules:
+        os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", DUCKDB_ALLOCATOR)
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc keeps its own default
+        return
+    pa.jemalloc_set_decay_ms(0)
+    if pa.default_memory_pool().backend_name != "jemalloc":
+        pa.set_memory_pool(pool)
 
 
 @functools.cache
