@@ -139,8 +139,7 @@ def _category_codes(series: pd.Series) -> tuple[np.ndarray, list]:
     if not used[0] and used[1:].all():  # the usual case: only the header's text, parsed first, is unused
         return (row_codes - 1).astype(np.int32), texts[1:]
     # Renumber the used texts in order of their first row, as dictionary encoding numbers them.
-    first = np.full(len(texts), len(row_codes), dtype=np.int64)
-    first[row_codes[::-1]] = np.arange(len(row_codes) - 1, -1, -1)  # the last write, the first row, wins
+    first = first_positions(row_codes, size=len(texts))
     order = np.argsort(first[used], kind="stable")
     kept = np.flatnonzero(used)[order]
     remap = np.full(len(texts), -1, dtype=np.int32)
@@ -165,12 +164,12 @@ def combine_codes(parts: list[tuple[np.ndarray, int]], *, dense: bool = True) ->
     return pd.factorize(combined)[0].astype(np.int64) if n and dense else combined
 
 
-def first_positions(combined: np.ndarray) -> np.ndarray:
-    """The first row of each dense code."""
-    if not combined.size:
+def first_positions(combined: np.ndarray, size: int | None = None) -> np.ndarray:
+    """The first row of each dense code; with `size` codes, a code no row has gets len(combined)."""
+    if not combined.size and size is None:
         return np.zeros(0, dtype=np.int64)
-    first = np.empty(int(combined.max()) + 1, dtype=np.int64)
-    first[combined[::-1]] = np.arange(len(combined) - 1, -1, -1)
+    first = np.full(int(combined.max()) + 1 if size is None else size, len(combined), dtype=np.int64)
+    first[combined[::-1]] = np.arange(len(combined) - 1, -1, -1)  # the last write, the first row, wins
     return first
 
 
