@@ -1,6 +1,6 @@
 """Slope and relative index of inequality (SII, RII) across ordered deprivation groups.
 
-Pure numpy and pandas. Frame in, one row per area out. See /work/shared/METHODS.md.
+Pure numpy, scipy and pandas. Frame in, one row per area out. See docs/methods.md.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit
+from scipy.optimize.elementwise import find_root
+from scipy.special import expit, logit, ndtr, ndtri, owens_t
 
 from het.stats.ci import z_for
 
@@ -19,6 +20,11 @@ MAX_GROUPS = 100
 # for any number of areas and repetitions.
 CHUNK_ELEMENTS = 8_000_000
 VALUE_TYPES = (0, 1, 2)
+# The closed-form (Fieller) RII quantiles treat the ratio's denominator as never <= 0. That changes the
+# ratio's CDF by at most P(denominator <= 0), so they are used only where that probability is at most
+# this fraction of the smallest tail probability asked for (1e-15 at 99.8%: denominator/sd >= 7.9);
+# elsewhere the exact CDF is inverted numerically.
+FIELLER_TAIL = 1e-12
 _Z95 = z_for(0.95)
 
 
@@ -39,22 +45,47 @@ def sii(
     seed: int = 0,
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Slope index of inequality and relative index of inequality, with simulated confidence limits.
+    """Slope index of inequality and relative index of inequality, with confidence limits.
 
     Method (Low & Low 2004, as used for Fingertips): each deprivation group's population share
     a_i = pop_i / sum pop and relative rank x_i = the midpoint of its cumulative share, ordered from
     quantile 1 (most deprived) to the least deprived; y = intercept + slope * x fitted by least
     squares weighted by a_i. SII = slope (the fitted least- minus most-deprived end) * multiplier;
     RII = (intercept + slope) / intercept, both before the multiplier, inverted when the multiplier
-    is negative. Limits: each group's value is drawn `repetitions` times from Normal(value, se),
-    se = (upper95 - lower95) / (2 * 1.959964) unless an `se` column is named, the line refitted and the
-    percentiles of the simulated SII and RII taken. Rates (value_type=1) and proportions
-    (value_type=2) are drawn on the log and logit scales and back-transformed before fitting.
-    transform=True (rates and proportions only) fits on the log/logit scale (b0, b1) and reports
-    SII = (inv(b0 + b1) - inv(b0)) * multiplier and RII = inv(b0 + b1) / inv(b0); its limits are the
-    simulated slope's percentiles L, U centred on m = b0 + b1/2: inv(m + L/2) - inv(m - L/2).
-    References: Low A, Low A (2004) J Public Health 26:388; OHID Fingertips Public Health
-    Technical Guide (slope index of inequality).
+    is negative. transform=True (rates and proportions only) fits on the log/logit scale (b0, b1) and
+    reports SII = (inv(b0 + b1) - inv(b0)) * multiplier and RII = inv(b0 + b1) / inv(b0).
+
+    Limits are those of the method's simulation, in which each group's value is drawn from
+    Normal(value, se), se = (upper95 - lower95) / (2 * 1.959964) unless an `se` column is named, the
+    line refitted and the percentiles of the simulated SII and RII taken; rates (value_type=1) and
+    proportions (value_type=2) are drawn on the log and logit scales. Where that simulation is linear
+    in the draws its percentiles are known exactly, and are computed in closed form (limits="exact"):
+
+    - value_type 0, and transform=True: the slope is a fixed combination sum_i c_i y_i of independent
+      y_i ~ N(v_i, se_i^2), so slope ~ N(slope, sum_i c_i^2 se_i^2) and its percentiles are
+      slope + z_p * sd. transform=True centres them on m = b0 + b1/2 and back-transforms:
+      SII limits (inv(m + L/2) - inv(m - L/2)) * multiplier, RII limits inv(m + L/2) / inv(m - L/2)
+      (inverted when the multiplier is negative); a negative multiplier swaps lower and upper.
+    - value_type 0 RII = B / A (A / B when the multiplier is negative), A = intercept and B =
+      intercept + slope, the fitted ends: jointly normal, with means, variances and covariance from the
+      same combinations. Writing N / D for the ratio, P(N/D <= w) = P(N - wD <= 0, D > 0) +
+      P(N - wD >= 0, D < 0) (Hinkley 1969). Where P(D <= 0) is negligible (at most FIELLER_TAIL times
+      the smallest tail probability) this is P(N - wD <= 0) = Phi(-E(N - wD) / sd(N - wD)), and its
+      p-quantile is the root of Fieller's quadratic (E(D)^2 - z^2 Var D) w^2
+      - 2 (E(N) E(D) - z^2 Cov) w + (E(N)^2 - z^2 Var N) = 0, the lower root for p < 1/2. Elsewhere
+      the exact CDF, a bivariate normal probability written with Owen's T function, is inverted
+      numerically (Chandrupatla's method, scipy.optimize.elementwise.find_root). These are the
+      quantiles of the simulated ratio even when the denominator can cross zero (a heavy-tailed
+      ratio, with limits that can be far from the RII or of the other sign); they are NaN only when
+      the denominator has no variance and is zero, or the inversion fails (degenerate input).
+    - value_type 1 and 2 with transform=False are back-transformed before the fit, which is not
+      linear, so they are simulated (limits="simulated"): `repetitions` draws from a generator seeded
+      with `seed`, the same standard-normal draws for every area, so an area's result depends only on
+      its own rows, the same whether run alone or with thousands of others.
+
+    References: Low A, Low A (2004) J Public Health 26:388; OHID Fingertips Public Health Technical
+    Guide (slope index of inequality); Fieller EC (1954) J R Stat Soc B 16:175; Hinkley DV (1969)
+    Biometrika 56:635; Owen DB (1956) Ann Math Stat 27:1075. See docs/methods.md.
 
     Args:
         frame: one row per deprivation group (per area when `by` is given); quantile 1 = most deprived.
@@ -66,17 +97,16 @@ def sii(
         transform: fit on the log/logit scale (value types 1 and 2 only).
         multiplier: scales the SII (and its limits); negative flips the sign and inverts the RII.
         confidence: a level or a sequence of levels, e.g. (0.95, 0.998).
-        repetitions, seed: simulation size and seed (np.random.default_rng(seed)).
+        repetitions, seed: simulation size and seed (np.random.default_rng(seed)); checked always, used
+            only where the limits are simulated.
         by: column(s) naming the area; one output row per area. None treats the frame as one area.
 
     Returns:
         One row per area: the `by` columns, sii, rii, intercept (fitted value at the most deprived end,
         on the value's scale, without the multiplier), sii_lowerNN, sii_upperNN, rii_lowerNN,
-        rii_upperNN for each level (NN = the percentage without its point: 95, 998, 90),
+        rii_upperNN for each level (NN = the percentage without its point: 95, 998, 90), limits
+        ("exact" or "simulated": how the limits were computed; None where there is no result),
         n_groups, and reason (None when computed; why not, otherwise, with the numbers left NaN).
-
-    Every area is simulated with the same standard-normal draws from `seed`, so an area's result
-    depends only on its own rows: it is the same whether run alone or with thousands of others.
 
     Raises:
         ValueError for impossible input, naming the row (frame index) and column: zero or negative
@@ -132,6 +162,9 @@ def sii(
             repetitions=repetitions,
             seed=seed,
         )
+        how = np.full(n_areas, None, dtype=object)
+        how[ok] = estimates.pop("limits")
+        result["limits"] = pd.Series(how, dtype=object, index=result.index)  # None, not NaN, where no result
         for name, values in estimates.items():
             result.loc[ok, name] = values
     return result
@@ -350,13 +383,14 @@ def _empty_result(keys: pd.DataFrame, levels, n_groups, reasons) -> pd.DataFrame
         names += [f"sii_lower{s}", f"sii_upper{s}", f"rii_lower{s}", f"rii_upper{s}"]
     for name in names:
         result[name] = np.nan
+    result["limits"] = pd.Series(None, dtype=object, index=result.index)
     result["n_groups"] = n_groups.astype(int)
     result["reason"] = pd.Series(reasons, dtype=object, index=result.index)
     return result
 
 
 def _estimate(table: dict, *, value_type, transform, multiplier, levels, repetitions, seed) -> dict:
-    """Point estimates and simulated limits for complete areas: table arrays are (areas, groups)."""
+    """Point estimates and limits (exact or simulated) for complete areas: table arrays are (areas, groups)."""
     share = table["population"] / table["population"].sum(axis=1, keepdims=True)
     rank = np.cumsum(share, axis=1) - share / 2
     rank_mean = (share * rank).sum(axis=1, keepdims=True)
@@ -385,20 +419,35 @@ def _estimate(table: dict, *, value_type, transform, multiplier, levels, repetit
     intercept = (share * fitted).sum(axis=1) - slope * rank_mean[:, 0]
 
     probabilities = np.array([[(1 - c) / 2, 1 - (1 - c) / 2] for c in levels]).ravel()
-    simulated = _simulate(
-        share=share,
-        rank_mean=rank_mean[:, 0],
-        slope_weights=slope_weights,
-        centre=centre,
-        spread=spread,
-        inverse=None if transform else inverse,
-        invert_rii=multiplier < 0,
-        need_rii=not transform,
-        probabilities=probabilities,
-        repetitions=repetitions,
-        seed=seed,
-    )
-    slope_pct = simulated["slope"]
+    if value_type == 0 or transform:
+        # The fit is on the draw scale, so the slope and the fitted ends are linear in the draws.
+        slope_pct, rii_pct = _exact_limits(
+            share=share,
+            rank_mean=rank_mean,
+            slope_weights=slope_weights,
+            spread=spread,
+            slope=slope,
+            intercept=intercept,
+            invert_rii=multiplier < 0,
+            need_rii=not transform,
+            probabilities=probabilities,
+        )
+        how = "exact"
+    else:
+        simulated = _simulate(
+            share=share,
+            rank_mean=rank_mean[:, 0],
+            slope_weights=slope_weights,
+            centre=centre,
+            spread=spread,
+            inverse=inverse,
+            invert_rii=multiplier < 0,
+            probabilities=probabilities,
+            repetitions=repetitions,
+            seed=seed,
+        )
+        slope_pct, rii_pct = simulated["slope"], simulated["rii"]
+        how = "simulated"
     out: dict[str, np.ndarray] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         if transform:
@@ -419,7 +468,6 @@ def _estimate(table: dict, *, value_type, transform, multiplier, levels, repetit
             out["rii"] = 1 / rii if multiplier < 0 else rii
             out["intercept"] = intercept
             sii_pct = slope_pct * multiplier
-            rii_pct = simulated["rii"]
     for index, level in enumerate(levels):
         s = _suffix(level)
         sii_pair = sii_pct[2 * index : 2 * index + 2]
@@ -429,7 +477,133 @@ def _estimate(table: dict, *, value_type, transform, multiplier, levels, repetit
         out[f"rii_lower{s}"], out[f"rii_upper{s}"] = (
             rii_pair[::-1] if multiplier < 0 and transform else rii_pair
         )
+    out["limits"] = np.full(len(slope), how, dtype=object)
     return out
+
+
+def _exact_limits(
+    *, share, rank_mean, slope_weights, spread, slope, intercept, invert_rii, need_rii, probabilities
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Exact percentiles (probabilities x areas) of the slope and, if asked, the RII, for a linear fit.
+
+    With draws y_i = fitted_i + spread_i z_i the slope is sum_i w_i y_i and the fitted ends are
+    A = sum_i (a_i - w_i xbar) y_i (x = 0) and B = A + slope (x = 1), so each is normal with the
+    point estimate as its mean and the spread-weighted coefficients giving its variance.
+    """
+    z = ndtri(probabilities)[:, None]
+    slope_sd = np.sqrt(((slope_weights * spread) ** 2).sum(axis=1))
+    slope_pct = slope + z * slope_sd
+    if not need_rii:
+        return slope_pct, None
+    most = (share - slope_weights * rank_mean) * spread  # A's coefficients on z
+    least = most + slope_weights * spread  # B's
+    low_end, high_end = intercept, intercept + slope
+    if invert_rii:
+        return slope_pct, _ratio_quantiles(low_end, high_end, most, least, probabilities)
+    return slope_pct, _ratio_quantiles(high_end, low_end, least, most, probabilities)
+
+
+def _ratio_quantiles(mean_n, mean_d, coef_n, coef_d, probabilities) -> np.ndarray:
+    """Quantiles (probabilities x areas) of N / D, N = mean_n + coef_n . z, D = mean_d + coef_d . z.
+
+    z is a vector of independent standard normals; coef_* are (areas, groups). Fieller's closed form
+    where P(D <= 0) is negligible, else the exact CDF inverted numerically. NaN where D is always 0.
+    """
+    # N / D = (-N) / (-D): make every E(D) >= 0.
+    sign = np.where(mean_d < 0, -1.0, 1.0)
+    mean_n, mean_d = mean_n * sign, mean_d * sign
+    coef_n, coef_d = coef_n * sign[:, None], coef_d * sign[:, None]
+    var_n = (coef_n**2).sum(axis=1)
+    var_d = (coef_d**2).sum(axis=1)
+    cov = (coef_n * coef_d).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # det = Var N Var D - Cov^2 = Var D * (residual variance of N given D): a sum of squares,
+        # accurate even where N and D are almost perfectly correlated.
+        regression = np.where(var_d > 0, cov / var_d, 0.0)
+        det = var_d * ((coef_n - regression[:, None] * coef_d) ** 2).sum(axis=1)
+        standardised = mean_d / np.sqrt(var_d)  # inf where D has no variance; NaN if also 0
+    smallest_tail = np.minimum(probabilities, 1 - probabilities).min()
+    fieller = ndtr(-standardised) <= FIELLER_TAIL * smallest_tail
+    exact = ~fieller & (var_d > 0)
+    out = np.full((len(probabilities), len(mean_n)), np.nan)
+    if fieller.any():
+        f = fieller
+        # Var(E(D) N - E(N) D), also a sum of squares: the quadratic's discriminant is
+        # z^2 (this - z^2 det), which avoids the cancellation of b^2 - a c.
+        spread = ((mean_d[f, None] * coef_n[f] - mean_n[f, None] * coef_d[f]) ** 2).sum(axis=1)
+        out[:, f] = _fieller(probabilities, mean_n[f], mean_d[f], var_n[f], var_d[f], cov[f], det[f], spread)
+    if exact.any():
+        e = exact
+        # gamma: N's intercept on D (N = gamma + regression * D + independent noise).
+        gamma = mean_n[e] - regression[e] * mean_d[e]
+        out[:, e] = _invert_ratio_cdf(probabilities, mean_n[e], mean_d[e], var_d[e], cov[e], det[e], gamma)
+    return out
+
+
+def _fieller(probabilities, mean_n, mean_d, var_n, var_d, cov, det, spread) -> np.ndarray:
+    """p-quantiles of N / D when D > 0 surely: the roots of Fieller's quadratic a w^2 - 2 b w + c = 0.
+
+    P(N - wD <= 0) = p  <=>  E(N) - w E(D) = -z_p sd(N - wD); squared, the quadratic with
+    a = E(D)^2 - z^2 Var D (> 0 here), b = E(N) E(D) - z^2 Cov, c = E(N)^2 - z^2 Var N. Its smaller root
+    is the p < 1/2 quantile, the larger the p > 1/2 one. Roots as q / a and c / q, q = b + sign(b) sqrt
+    (b^2 - a c), for accuracy when one is near 0.
+    """
+    z2 = ndtri(probabilities)[:, None] ** 2
+    a = mean_d**2 - z2 * var_d
+    b = mean_n * mean_d - z2 * cov
+    c = mean_n**2 - z2 * var_n
+    root = np.sqrt(z2 * np.maximum(spread - z2 * det, 0.0))
+    q = b + np.where(b < 0, -root, root)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = q / a
+        second = np.where(q != 0, c / q, first)
+    return np.where(probabilities[:, None] < 0.5, np.minimum(first, second), np.maximum(first, second))
+
+
+def _invert_ratio_cdf(probabilities, mean_n, mean_d, var_d, cov, det, gamma) -> np.ndarray:
+    """p-quantiles of N / D from its exact CDF, for every area and probability at once.
+
+    The CDF is increasing in theta = atan(w) on (-pi/2, pi/2), which brackets every quantile; each is
+    found to machine precision by Chandrupatla's method. NaN where the search fails.
+    """
+    p = probabilities[:, None]
+    sd_d = np.sqrt(var_d)
+    k = -mean_d / sd_d + 0.0  # + 0.0 turns -0.0 into 0.0, which the sign rules below rely on
+    root_det = np.sqrt(det)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Owen's T for D's term of the bivariate normal: a_k = (h - rho k) / (k sqrt(1 - rho^2)),
+        # which for U = N cos(theta) - D sin(theta) simplifies to -gamma sd(D) / (k sqrt(det)).
+        t_k = owens_t(k, -gamma * sd_d / (k * root_det))
+
+    def excess(theta, p, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma):
+        return _ratio_cdf(theta, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma) - p
+
+    half = np.pi / 2
+    found = find_root(
+        excess, (-half, half), args=(p, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma)
+    )
+    return np.where(found.success, np.tan(found.x), np.nan)
+
+
+def _ratio_cdf(theta, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma):
+    """P(N / D <= tan(theta)) (Hinkley 1969), for theta in (-pi/2, pi/2).
+
+    With U = N cos(theta) - D sin(theta) (the sign of N - wD, as cos > 0), the CDF is
+    P(U <= 0, D > 0) + P(U >= 0, D < 0) = Phi(h) + Phi(k) - 2 Phi2(h, k; rho), h = -E(U)/sd(U),
+    k = -E(D)/sd(D), rho = corr(U, D). Owen's (1956) formula Phi2 = (Phi(h) + Phi(k))/2 - T(h, a_h)
+    - T(k, a_k) - beta turns it into 2 (T(h, a_h) + T(k, a_k) + beta), beta = 0 if hk > 0 or (hk = 0
+    and h + k >= 0), else 1/2. a_h = (k - rho h) / (h sqrt(1 - rho^2)) is written without the
+    difference k - rho h, which loses every digit as theta nears +-pi/2 and rho nears +-1.
+    """
+    cos, sin = np.cos(theta), np.sin(theta)
+    cov_ud = cov * cos - var_d * sin
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd_u = np.hypot(cov_ud, cos * root_det) / sd_d  # Var U Var D = Cov(U, D)^2 + cos^2 det
+        h = -(mean_n * cos - mean_d * sin) / sd_u + 0.0
+        a_h = (cov_ud * var_d * gamma - mean_d * cos * det) / (var_d * sd_u * h * root_det)
+    hk = h * k
+    beta = np.where((hk > 0) | ((hk == 0) & (h + k >= 0)), 0.0, 0.5)
+    return 2 * (owens_t(h, a_h) + t_k + beta)
 
 
 def _simulate(
@@ -441,60 +615,45 @@ def _simulate(
     spread,
     inverse,
     invert_rii,
-    need_rii,
     probabilities,
     repetitions,
     seed,
 ) -> dict[str, np.ndarray]:
-    """Percentiles (probabilities x areas) of the simulated slope and, if asked, RII.
+    """Percentiles (probabilities x areas) of the simulated slope and RII, for a fit that is not linear.
 
-    Draws are centre + spread * z on the draw scale, back-transformed by `inverse` (None: the fit is on
-    the draw scale, and the fitted coefficients are then linear in z, so they come from one matrix
-    product without forming the draws). z is the same (repetitions, groups) block of standard normals
-    for every area, drawn in blocks of at most CHUNK_ELEMENTS; areas are taken in blocks likewise.
+    Draws are centre + spread * z on the draw scale, back-transformed by `inverse` before the fit (the
+    linear cases have exact limits, from _exact_limits). z is the same (repetitions, groups) block of
+    standard normals for every area, drawn in blocks of at most CHUNK_ELEMENTS; areas are taken in
+    blocks likewise.
     """
     n_areas, k = centre.shape
     rep_block = min(repetitions, max(1, CHUNK_ELEMENTS // k))
     area_block = max(1, CHUNK_ELEMENTS // (repetitions * k))
     shared = list(_normal_blocks(seed, repetitions, k, rep_block)) if repetitions <= rep_block else None
     weights = np.stack([slope_weights, share], axis=2)  # (areas, groups, [slope, mean])
-    out = {"slope": np.empty((len(probabilities), n_areas))}
-    if need_rii:
-        out["rii"] = np.empty((len(probabilities), n_areas))
+    out = {name: np.empty((len(probabilities), n_areas)) for name in ("slope", "rii")}
     for first in range(0, n_areas, area_block):
         areas = slice(first, min(first + area_block, n_areas))
         n = areas.stop - areas.start
         slope = np.empty((n, repetitions))
-        mean = np.empty((n, repetitions)) if need_rii else None
-        if inverse is None:
-            point = np.einsum("agc,ag->ac", weights[areas], centre[areas])
-            spread_weights = weights[areas] * spread[areas][:, :, None]
+        mean = np.empty((n, repetitions))
         for start, stop, z in (
             shared if shared is not None else _normal_blocks(seed, repetitions, k, rep_block)
         ):
-            if inverse is None:
-                slope[:, start:stop] = spread_weights[:, :, 0] @ z.T
-                slope[:, start:stop] += point[:, :1]
-                if need_rii:
-                    mean[:, start:stop] = spread_weights[:, :, 1] @ z.T
-                    mean[:, start:stop] += point[:, 1:]
-            else:
-                draws = z[None, :, :] * spread[areas][:, None, :]
-                draws += centre[areas][:, None, :]
-                inverse(draws, out=draws)
-                fits = draws @ weights[areas]  # (areas, reps, [slope, mean])
-                slope[:, start:stop] = fits[:, :, 0]
-                if need_rii:
-                    mean[:, start:stop] = fits[:, :, 1]
-                # Free this block before the next is made, so only one is alive at a time.
-                del draws, fits
+            draws = z[None, :, :] * spread[areas][:, None, :]
+            draws += centre[areas][:, None, :]
+            inverse(draws, out=draws)
+            fits = draws @ weights[areas]  # (areas, reps, [slope, mean])
+            slope[:, start:stop] = fits[:, :, 0]
+            mean[:, start:stop] = fits[:, :, 1]
+            # Free this block before the next is made, so only one is alive at a time.
+            del draws, fits
         out["slope"][:, areas] = np.quantile(slope, probabilities, axis=1)
-        if need_rii:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                # intercept = mean - slope * xbar; RII = (intercept + slope) / intercept.
-                mean -= slope * rank_mean[areas, None]
-                rii = mean / (mean + slope) if invert_rii else (mean + slope) / mean
-            out["rii"][:, areas] = np.quantile(rii, probabilities, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # intercept = mean - slope * xbar; RII = (intercept + slope) / intercept.
+            mean -= slope * rank_mean[areas, None]
+            rii = mean / (mean + slope) if invert_rii else (mean + slope) / mean
+        out["rii"][:, areas] = np.quantile(rii, probabilities, axis=1)
     return out
 
 

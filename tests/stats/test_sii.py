@@ -129,9 +129,10 @@ def test_negative_multiplier_flips_sii_swaps_its_limits_and_inverts_rii():
     assert flipped["intercept"] == pytest.approx(intercept, rel=1e-12)
     assert flipped["sii_lower95"] == pytest.approx(-100 * plain["sii_upper95"], rel=1e-12)
     assert flipped["sii_upper95"] == pytest.approx(-100 * plain["sii_lower95"], rel=1e-12)
-    # Each draw's RII is inverted, so the order statistics swap (up to interpolation between them).
-    assert flipped["rii_lower95"] == pytest.approx(1 / plain["rii_upper95"], rel=1e-3)
-    assert flipped["rii_upper95"] == pytest.approx(1 / plain["rii_lower95"], rel=1e-3)
+    # Both fitted ends are surely positive here, so A/B = 1/(B/A) is decreasing in B/A and its
+    # quantiles are the reciprocals of the other tail's; the limits are exact, so this holds exactly.
+    assert flipped["rii_lower95"] == pytest.approx(1 / plain["rii_upper95"], rel=1e-12)
+    assert flipped["rii_upper95"] == pytest.approx(1 / plain["rii_lower95"], rel=1e-12)
 
 
 def test_transform_rates_fits_on_the_log_scale():
@@ -178,10 +179,13 @@ def test_exact_line_with_tiny_se_collapses_the_limits_onto_the_estimate():
     assert row["sii"] == pytest.approx(10, abs=1e-9)
 
 
-def test_10k_repetitions_agree_with_a_long_run_within_2_percent_of_the_width():
-    frame = make_frame(DECILE_VALUE, DECILE_POP, half_width=2.5)
-    short = only(sii(frame, repetitions=10_000, seed=0))
-    long = only(sii(frame, repetitions=200_000, seed=99))
+@pytest.mark.parametrize("value_type", [0, 1], ids=["other-exact", "rate-simulated"])
+def test_10k_repetitions_agree_with_a_long_run_within_2_percent_of_the_width(value_type):
+    # value_type 0 has exact limits, which do not depend on the repetitions at all; rates fitted on
+    # their own scale are still simulated.
+    frame = make_frame(DECILE_VALUE, DECILE_POP, half_width=2.5) if value_type == 0 else rate_frame()
+    short = only(sii(frame, value_type=value_type, repetitions=10_000, seed=0))
+    long = only(sii(frame, value_type=value_type, repetitions=200_000, seed=99))
     for index in ["sii", "rii"]:
         width = long[f"{index}_upper95"] - long[f"{index}_lower95"]
         assert width > 0
@@ -235,7 +239,7 @@ def test_several_levels_are_named_by_their_percentage_and_nest():
         for i in ["sii", "rii"]
         for end in ["lower", "upper"]
     ]
-    assert list(result.columns) == ["sii", "rii", "intercept", *limits, "n_groups", "reason"]
+    assert list(result.columns) == ["sii", "rii", "intercept", *limits, "limits", "n_groups", "reason"]
     row = only(result)
     for index in ["sii", "rii"]:
         lows = [row[f"{index}_lower{s}"] for s in ["90", "95", "975", "998"]]
@@ -245,15 +249,26 @@ def test_several_levels_are_named_by_their_percentage_and_nest():
 
 
 def test_same_seed_same_result_other_seed_slightly_different():
-    frame = make_frame(DECILE_VALUE, DECILE_POP, half_width=2.5)
-    first = only(sii(frame, repetitions=FAST, seed=5))
-    again = only(sii(frame, repetitions=FAST, seed=5))
-    other = only(sii(frame, repetitions=FAST, seed=6))
+    # Rates fitted on their own scale: the simulated case, so the seed matters (a little).
+    frame = rate_frame()
+    first = only(sii(frame, value_type=1, repetitions=FAST, seed=5))
+    again = only(sii(frame, value_type=1, repetitions=FAST, seed=5))
+    other = only(sii(frame, value_type=1, repetitions=FAST, seed=6))
+    assert first["limits"] == "simulated"
     pd.testing.assert_series_equal(first, again)
     width = first["sii_upper95"] - first["sii_lower95"]
     assert other["sii_lower95"] != first["sii_lower95"]
     assert other["sii_lower95"] == pytest.approx(first["sii_lower95"], abs=0.1 * width)
     assert other["sii"] == first["sii"]
+
+
+def test_exact_limits_ignore_the_seed_and_the_repetitions():
+    # Was part of the test above for value_type 0, whose limits were simulated; they are now exact.
+    frame = make_frame(DECILE_VALUE, DECILE_POP, half_width=2.5)
+    first = only(sii(frame, repetitions=FAST, seed=5))
+    other = only(sii(frame, repetitions=3, seed=6))
+    assert first["limits"] == "exact"
+    pd.testing.assert_series_equal(first, other)
 
 
 def test_se_column_gives_the_same_result_as_the_interval_it_came_from():
@@ -285,9 +300,12 @@ def test_by_gives_one_row_per_area_identical_to_each_area_alone(value_type):
     assert together["ward"].tolist() == ["Biscot", "Dallow", "Stopsley"]
     for index, ward in enumerate(together["ward"]):
         alone = only(sii(frame[frame["ward"] == ward], value_type=value_type, repetitions=FAST))
-        for column in alone.index.drop("reason"):
+        for column in alone.index.drop(["reason", "limits"]):
             assert together.loc[index, column] == pytest.approx(alone[column], rel=1e-12), column
         assert together.loc[index, "reason"] is None
+        assert (
+            together.loc[index, "limits"] == alone["limits"] == ("exact" if value_type == 0 else "simulated")
+        )
 
 
 def test_blocking_the_simulation_does_not_change_the_result(monkeypatch):
@@ -342,7 +360,7 @@ def test_by_with_no_rows_gives_an_empty_frame_with_the_columns():
     result = sii(three_areas().iloc[:0], by="ward")
     assert len(result) == 0
     assert list(result.columns) == ["ward", "sii", "rii", "intercept", "sii_lower95", "sii_upper95",
-                                    "rii_lower95", "rii_upper95", "n_groups", "reason"]  # fmt: skip
+                                    "rii_lower95", "rii_upper95", "limits", "n_groups", "reason"]  # fmt: skip
 
 
 # --- refusals --------------------------------------------------------------------------------------
