@@ -9,13 +9,17 @@ import time
 from pathlib import Path
 
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
-from het.bootstrap import has_any_extract, prepare_store, remember_geography_dir
-from het.demo import load_demo
-from het.ingest import commit_parsed, read_extract
-from het.ingest.commit import withdraw_extract
+from het.ingest import read_extract
 from het.ingest.indicators import apply_indicator_mapping
 from het.ingest.preview import load_report, preview_extract
-from het.reference import load_reference
+from het.loads import (
+    has_any_extract,
+    load_demo,
+    load_extract,
+    prepare_store,
+    reload_reference,
+    withdraw_extract,
+)
 from het.store import Store, StoreLockedError, default_db_path
 
 
@@ -145,8 +149,7 @@ def _geography_load(store: Store, args) -> int:
     geography_dir = args.dir.resolve()
     if not (geography_dir / "geography.toml").is_file():
         raise FileNotFoundError(f"no geography.toml in {geography_dir}")
-    source = load_reference(store, geography_dir=geography_dir)
-    remember_geography_dir(store, geography_dir)
+    source = reload_reference(store, geography_dir=geography_dir)
     counts = store.table_counts().set_index("table_name")["row_count"]
     print(f"het: loaded {source}")
     for table in ["areas", "area_geometries", "ward_deprivation", "lsoa_deprivation", "populations"]:
@@ -184,11 +187,17 @@ def _load(store: Store, args) -> int:
     if args.dry_run:
         print("het: dry run: nothing was written")
         return 0
-    result = commit_parsed(store, parsed, loaded_by=args.by, source_kind="cli")
+    result = load_extract(store, parsed, loaded_by=args.by, source_kind="cli")
     if result.already_loaded:
         print(f"het: this exact file is already loaded as extract #{result.extract_id}; nothing was added")
     else:
         print(f"het: loaded {args.file.name} as extract #{result.extract_id}: {result.rows_loaded:,} rows")
+    if result.derived_error:
+        print(
+            f"het: the load stands, but the gap statistics could not be recomputed: {result.derived_error}",
+            file=sys.stderr,
+        )
+        return 4
     return 0
 
 
@@ -211,8 +220,11 @@ def _extracts_list(store: Store, args) -> int:
 
 
 def _extracts_withdraw(store: Store, args) -> int:
-    withdraw_extract(store, args.extract_id, by_user=args.by, note=args.note)
+    refreshed = withdraw_extract(store, args.extract_id, by_user=args.by, note=args.note)
     print(f"het: withdrew extract {args.extract_id}; the values it had replaced are current again")
+    if refreshed.error:
+        print(f"het: the gap statistics could not be recomputed: {refreshed.error}", file=sys.stderr)
+        return 4
     return 0
 
 

@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 
 from het import palette
-from het.breakdowns import (
+from het.format import format_interval, format_value
+from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, NOT_COMPARED
+from het.stats.trend import CANNOT_BE_CALCULATED
+from het.vocabulary import (
     DEPRIVATION_LOCAL_DECILE,
     DEPRIVATION_LOCAL_QUINTILE,
     DEPRIVATION_NATIONAL_DECILE,
@@ -21,9 +24,6 @@ from het.breakdowns import (
     ETHNICITY,
     TOTAL,
 )
-from het.format import format_interval, format_value
-from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, NOT_COMPARED
-from het.stats.trend import CANNOT_BE_CALCULATED
 
 ENGLAND = "E92000001"
 

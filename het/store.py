@@ -189,3 +189,9 @@ class Store:
 def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Set one meta key inside the caller's transaction."""
     cur.execute(read_query("set_meta"), {"key": key, "value": value})
+
+
+def mark_observations_changed(cur: duckdb.DuckDBPyConnection) -> None:
+    """Record, inside a committing transaction, that the current observations changed at this version."""
+    version = cur.execute(read_query("current_data_version")).fetchall()[0][0]
+    set_meta(cur, "observations_version", str(version))

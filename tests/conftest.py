@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from het.bootstrap import prepare_store
+from het.loads import prepare_store
 from het.store import ROOT, Store
 
 

@@ -8,10 +8,8 @@ import sys
 import duckdb
 import pytest
 
-from het.bootstrap import prepare_store
 from het.cli import main
-from het.ingest.commit import withdraw_extract
-from het.reference import load_reference
+from het.loads import prepare_store, reload_reference, withdraw_extract
 from het.store import ROOT, Store
 
 
@@ -51,12 +49,14 @@ def test_second_start_does_nothing_and_withdrawn_demo_stays_withdrawn(embedded_s
 def test_reference_reload_keeps_local_indicators(embedded_store):
     prepare_store(embedded_store, demo=False)
     embedded_store.cursor().execute(
-        """INSERT INTO indicators VALUES ('local_x', NULL, 'Local measure', 'Local', 3, '%', 'proportion', 100,
+        """INSERT INTO indicators (indicator_id, fingertips_id, name, short_name, principle_id, unit, value_type,
+           multiplier, polarity, decimals, periodicity, sexes, age, headline, definition, source, jsna_topic,
+           luton2040_priority, origin) VALUES ('local_x', NULL, 'Local measure', 'Local', 3, '%', 'proportion', 100,
            'high is good', 1, 'calendar', 'Persons', 'All ages', false, 'def', 'Luton BC', 'Living well',
            'Inclusive economy', 'local')"""
     )
     catalogue_size = count(embedded_store, "indicators")
-    load_reference(embedded_store)
+    reload_reference(embedded_store)
     assert count(embedded_store, "indicators") == catalogue_size
     assert (
         embedded_store.cursor()
@@ -70,7 +70,7 @@ def test_pack_and_embedded_geography_give_the_same_ward_deprivation(tmp_path, ge
     tables = {}
     for name, pack in [("embedded", None), ("pack", geography_dir)]:
         with Store(tmp_path / f"{name}.duckdb") as store:
-            load_reference(store, geography_dir=pack)
+            reload_reference(store, geography_dir=pack)
             tables[name] = (
                 store.cursor()
                 .execute(

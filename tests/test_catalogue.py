@@ -1,16 +1,17 @@
-"""The shipped reference catalogue (data/*.csv) and the checks in het.catalogue."""
+"""The shipped reference catalogue (data/*.csv) and the checks in het.reference.catalogue."""
 
 from __future__ import annotations
 
 import csv
-import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from het.catalogue import CATALOGUE_TABLES, DATA_DIR, FILE_NAMES, read_catalogue, validate_catalogue
+from het.reference.catalogue import CATALOGUE_TABLES, DATA_DIR, FILE_NAMES, read_catalogue, validate_catalogue
+from het.store import Store
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "queries" / "schema"
 
@@ -56,16 +57,19 @@ def test_read_catalogue_returns_every_table(catalogue):
 
 
 def _schema_columns() -> dict[str, list[tuple[str, bool]]]:
-    """Each CREATE TABLE's columns as (name, has_default), read from the schema files."""
-    tables = {}
-    for path in sorted(SCHEMA_DIR.glob("*.sql")):
-        for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", path.read_text(), flags=re.S):
-            columns = []
-            for line in body.splitlines():
-                m = re.match(r"\s*(\w+)\s+(VARCHAR|INTEGER|DOUBLE|BOOLEAN|BIGINT|BLOB|TIMESTAMP)\b", line)
-                if m:
-                    columns.append((m[1], "DEFAULT" in line))
-            tables[name] = columns
+    """Each store table's columns as (name, has_default), in order, from a store the migrations built."""
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "schema.duckdb") as store:
+        rows = (
+            store.cursor()
+            .execute(
+                "SELECT table_name, column_name, column_default IS NOT NULL FROM information_schema.columns "
+                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+            )
+            .fetchall()
+        )
+    tables: dict[str, list[tuple[str, bool]]] = {}
+    for table, column, has_default in rows:
+        tables.setdefault(table, []).append((column, bool(has_default)))
     return tables
 
 
@@ -219,7 +223,7 @@ def _indicator_row(data: Path, indicator_id: str) -> int:
 def _unknown_principle(d):
     row = _indicator_row(d, "hle_birth")
     _set(d / "indicators.csv", row, "principle_id", "12")
-    return "indicators.csv", row, "principle_id", "unknown principle_id '12'"
+    return "indicators.csv", row, "principle_id", "12 is not one of 0 (overarching) to 8"
 
 
 def _duplicate_indicator(d):

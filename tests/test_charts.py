@@ -21,7 +21,7 @@ from PIL import Image
 from shapely.geometry import shape
 
 from het import charts, palette
-from het.gaps import NARROWING, NO_CHANGE, WIDENING
+from het.derived.gaps import NARROWING, NO_CHANGE, WIDENING
 from het.stats.benchmark import LABEL_ORDER
 from het.stats.trend import CANNOT_BE_CALCULATED, MARKER_ORDER
 

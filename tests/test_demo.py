@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from het.catalogue import read_catalogue
 from het.demo import DEMO_FILE_NAME, FIRST_YEAR, LAST_YEAR, age_fraction, demo_csv
 from het.ingest.stored_files import original_file
 from het.periods import parse_period, ward_set_for_period
+from het.reference.catalogue import read_catalogue
 
 
 def frame(store, sql, params=None):

@@ -13,17 +13,16 @@ import pandas as pd
 import pytest
 import shapely
 
-from het.geography import (
+from het.reference.geography import (
     AREA_GEOMETRIES_COLUMNS,
     AREAS_COLUMNS,
     LSOA_DEPRIVATION_COLUMNS,
     POPULATIONS_COLUMNS,
     WARD_DEPRIVATION_COLUMNS,
     GeographyPack,
+    authority_populations_frame,
     carry_lsoa_scores,
-    equal_count_quintiles,
     main,
-    population_weighted_quintiles,
     read_embedded_geography,
     read_geography_pack,
     read_hex_layout,
@@ -74,37 +73,39 @@ def ward_names(pack: GeographyPack, ward_set: str) -> pd.DataFrame:
 # --- the rules, by hand -----------------------------------------------------------------------------
 
 
-def test_population_weighted_quintiles_by_hand():
-    # Most deprived first: A 50 (100), B 40 (100), C 30 (100), D 20 (100), E 10 (600); total 1000.
-    # Midpoint shares 0.05, 0.15, 0.25, 0.35, 0.70 -> floor(5 x share) + 1 = 1, 1, 2, 2, 4.
-    # Given in a shuffled order to check that the answer follows the input index.
-    score = pd.Series([30.0, 10.0, 50.0, 20.0, 40.0], index=["C", "E", "A", "D", "B"])
-    population = pd.Series([100, 600, 100, 100, 100], index=score.index)
-    quintile = population_weighted_quintiles(score, population)
-    assert quintile.to_dict() == {"A": 1, "B": 1, "C": 2, "D": 2, "E": 4}
+def test_wd13_wards_fall_in_quintiles_of_4_4_4_4_3(pack):
+    """19 wards by the Fingertips quantile rule (not ceil(5 r / 19), which gives 3, 4, 4, 4, 4)."""
+    wd13 = pack.ward_deprivation[pack.ward_deprivation["ward_set"] == "WD13"].sort_values("imd_rank_local")
+    assert wd13["local_quintile"].value_counts().sort_index().tolist() == [4, 4, 4, 4, 3]
+    assert wd13["local_quintile"].is_monotonic_increasing
 
 
-def test_population_weighted_quintiles_equal_populations_give_equal_fifths():
-    score = pd.Series(range(10, 0, -1), dtype=float)
-    quintile = population_weighted_quintiles(score, pd.Series([1.0] * 10))
-    assert quintile.tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+def test_lsoa_local_groups_follow_the_quantile_rule(pack):
+    """121 LSOAs: deciles of 13, 12 x 9 and quintiles of 25, 24 x 4, most deprived (highest score) first."""
+    lsoa11 = pack.lsoa_deprivation[pack.lsoa_deprivation["vintage"] == "LSOA11"].sort_values(
+        "imd_score", ascending=False
+    )
+    assert lsoa11["local_decile"].value_counts().sort_index().tolist() == [13] + [12] * 9
+    assert lsoa11["local_quintile"].value_counts().sort_index().tolist() == [25, 24, 24, 24, 24]
+    assert lsoa11["local_decile"].is_monotonic_increasing and lsoa11["local_quintile"].is_monotonic_increasing
 
 
-def test_population_weighted_quintiles_refuses_bad_population():
-    with pytest.raises(ValueError, match="positive population"):
-        population_weighted_quintiles(pd.Series([1.0, 2.0]), pd.Series([10.0, 0.0]))
-
-
-def test_equal_count_quintiles_by_hand():
-    assert equal_count_quintiles(pd.Series(range(1, 21))).value_counts().sort_index().tolist() == [4] * 5
-    # 19 wards: ceil(5 r / 19) puts ranks 1-3 in 1, 4-7 in 2, 8-11 in 3, 12-15 in 4, 16-19 in 5.
-    assert equal_count_quintiles(pd.Series(range(1, 20))).value_counts().sort_index().tolist() == [
-        3,
-        4,
-        4,
-        4,
-        4,
-    ]
+def test_authority_populations_by_every_deprivation_group(pack):
+    luton = pack.populations[pack.populations["area_code"] == LUTON]
+    total = luton.query("breakdown == 'total' and year == 2015")["population"].sum()
+    for breakdown, groups in {
+        "deprivation_local_quintile": 5,
+        "deprivation_local_decile": 10,
+        "deprivation_national_decile": 9,  # no Luton LSOA is in England's least deprived tenth
+        "deprivation_national_quintile": 5,
+    }.items():
+        rows = luton[luton["breakdown"] == breakdown]
+        assert len(rows) == groups, breakdown
+        assert rows["population"].sum() == total, breakdown
+    national = luton[luton["breakdown"] == "deprivation_national_decile"].set_index("category")["population"]
+    lsoa11 = pack.lsoa_deprivation[pack.lsoa_deprivation["vintage"] == "LSOA11"]
+    assert national["1"] == lsoa11.loc[lsoa11["national_decile"] == 1, "population"].sum()
+    assert "10" not in national.index
 
 
 def test_carry_lsoa_scores_unchanged_split_and_merged():
@@ -183,8 +184,8 @@ def test_wd13_population_is_the_mid_2015_lsoa_total(pack, pack_dir, manifest):
     quintiles = pack.populations.query("area_code == @LUTON and breakdown == 'deprivation_local_quintile'")
     assert sorted(quintiles["category"]) == ["1", "2", "3", "4", "5"]
     assert (quintiles["year"] == 2015).all() and quintiles["population"].sum() == raw.sum()
-    # Population-weighted fifths should each hold close to a fifth of the people.
-    assert (quintiles["population"] / raw.sum()).between(0.17, 0.23).all()
+    # Fifths of the LSOAs by count hold roughly, not exactly, a fifth of the people each.
+    assert (quintiles["population"] / raw.sum()).between(0.15, 0.25).all()
 
 
 def test_luton_mean_imd_score(pack):
@@ -204,7 +205,7 @@ def test_lsoa21_scores_carried_from_lsoa11(pack):
         assert lsoa[("LSOA21", child)] == lsoa[("LSOA11", "E01015794")]
     lsoa21 = pack.lsoa_deprivation[pack.lsoa_deprivation["vintage"] == "LSOA21"]
     assert lsoa21["ward_code"].isin(WD23_CODES).all()
-    assert lsoa21.groupby("local_quintile")["population"].sum().div(225_244).between(0.17, 0.23).all()
+    assert lsoa21.groupby("local_quintile")["population"].sum().div(225_244).between(0.15, 0.25).all()
 
 
 def test_wd23_quintiles_have_four_wards_each(pack):
@@ -255,11 +256,17 @@ def test_shipped_ward_files_equal_a_fresh_derivation(pack):
     pd.testing.assert_frame_equal(ward_list_frame(pack), shipped_wards, check_dtype=False)
     shipped_ethnicity = pd.read_csv(DATA_DIR / "ward_ethnicity_summary.csv", dtype={"ward_code": str})
     pd.testing.assert_frame_equal(ward_ethnicity_frame(pack), shipped_ethnicity, check_dtype=False)
+    shipped_authority = pd.read_csv(
+        DATA_DIR / "authority_populations.csv",
+        dtype={"area_code": str, "category": str},
+        keep_default_na=False,
+    )
+    pd.testing.assert_frame_equal(authority_populations_frame(pack), shipped_authority, check_dtype=False)
 
 
 def test_build_embedded_command_writes_the_same_files(pack_dir, tmp_path, capsys):
     assert main(["build-embedded", str(pack_dir), "--data-dir", str(tmp_path)]) == 0
-    for name in ("wards.csv", "ward_summary.csv", "ward_ethnicity_summary.csv"):
+    for name in ("wards.csv", "ward_summary.csv", "ward_ethnicity_summary.csv", "authority_populations.csv"):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
     assert "hex_layout.csv is hand-made" in capsys.readouterr().out
 
@@ -283,7 +290,15 @@ def test_read_embedded_geography():
     assert embedded.areas.groupby("vintage").size().to_dict() == {"WD13": 19, "WD23": 20}
     assert embedded.area_geometries.empty and embedded.lsoa_deprivation.empty
     totals = embedded.populations[embedded.populations["breakdown"] == "total"]
-    assert totals.groupby("year")["population"].sum().to_dict() == {2015: 213_581, 2021: 225_244}
+    wards = totals[totals["area_code"] != LUTON]
+    assert wards.groupby("year")["population"].sum().to_dict() == {2015: 213_581, 2021: 225_244}
+    # The authority's own rows (data/authority_populations.csv) give the same totals, and its deprivation groups.
+    luton = embedded.populations[embedded.populations["area_code"] == LUTON]
+    assert luton[luton["breakdown"] == "total"].set_index("year")["population"].to_dict() == {
+        2015: 213_581,
+        2021: 225_244,
+    }
+    assert luton.groupby("breakdown").size()["deprivation_national_decile"] == 9
     wd23 = embedded.ward_deprivation[embedded.ward_deprivation["ward_set"] == "WD23"]
     assert wd23["local_quintile"].value_counts().tolist() == [4] * 5
 

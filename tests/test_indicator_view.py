@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from het import indicator_view as view
-from het.gaps import deprivation_gaps
+from het.derived.gaps import deprivation_gaps
 
 LUTON, ENGLAND, REGION = "E06000032", "E92000001", "E12000006"
 
@@ -101,8 +101,15 @@ def test_fitted_sii_ends_hand_checked():
 def test_fitted_ends_from_the_stored_sii_match_a_direct_wls_fit(
     polarity, value_type, multiplier, values, deprived_worse_off
 ):
-    groups = quintiles(values).assign(polarity=polarity, value_type=value_type, multiplier=multiplier)
-    stored = deprivation_gaps(groups, repetitions=20)  # the gap engine's own orientation and scaling
+    groups = quintiles(values).assign(
+        polarity=polarity, value_type=value_type, multiplier=multiplier, sii_transform=False
+    )
+    pack = pd.DataFrame(
+        {"area_code": "E06000032", "breakdown": "deprivation_local_quintile", "rank": range(1, 6)}
+    ).assign(population=1000.0, source="test")
+    stored = deprivation_gaps(
+        groups, group_populations_table=pack, repetitions=20
+    )  # the gap engine's own orientation and scaling
     sii = float(stored["sii"].iloc[0])
     assert (sii > 0) == deprived_worse_off  # the stored SII is oriented: positive = the deprived worse off
     ends = view.fitted_sii_ends(groups, sii=sii, polarity=polarity)

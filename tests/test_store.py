@@ -7,9 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from het.ingest.commit import commit_extract, withdraw_extract
+from het.ingest import read_extract
 from het.ingest.problems import ExtractRejected
-from het.ingest.tidy import read_tidy_csv
+from het.loads import load_extract, withdraw_extract
 from het.store import Store, schema_files
 
 INDICATORS = pd.DataFrame({"indicator_id": ["smoking"], "periodicity": ["calendar"]})
@@ -23,11 +23,17 @@ HEADER = "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_c
 
 
 def tidy(rows: str, name: str = "a.csv"):
-    return read_tidy_csv((HEADER + rows).encode(), file_name=name, indicators=INDICATORS, areas=AREAS)
+    return read_extract(
+        format="het_tidy",
+        content=(HEADER + rows).encode(),
+        file_name=name,
+        indicators=INDICATORS,
+        areas=AREAS,
+    )
 
 
 def load(store, rows, name="a.csv"):
-    return commit_extract(store, tidy(rows, name), loaded_by="test", source_kind="cli")
+    return load_extract(store, tidy(rows, name), loaded_by="test", source_kind="cli")
 
 
 def current(store) -> pd.DataFrame:
@@ -128,7 +134,7 @@ def test_rejected_extract_leaves_store_exactly_as_it_was(store):
     before = store.content_checksum()
     bad = tidy("smoking,E06000032,2020,Persons,18+ yrs,total,,abc,13.0,17.2\n", "bad.csv")
     with pytest.raises(ExtractRejected, match=r"bad.csv, row 2, column 'value': 'abc' is not a number"):
-        commit_extract(store, bad, loaded_by="test", source_kind="cli")
+        load_extract(store, bad, loaded_by="test", source_kind="cli")
     assert store.content_checksum() == before
 
 

@@ -1,37 +1,16 @@
-"""Commit a checked extract in one transaction, and withdraw one. Nothing is ever overwritten."""
+"""Commit a checked extract of observations in one transaction, and withdraw one. Nothing is ever
+overwritten. het.loads calls these and then refreshes the derived results; they never do."""
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from het.gaps import mark_observations_changed, refresh_after_commit
-from het.ingest.problems import ExtractRejected, Problem
-from het.ingest.stored_files import compress, keep_original
-from het.ingest.tidy import ParsedExtract
-from het.store import Store, now_utc, read_query
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What a commit did."""
-
-    extract_id: int
-    file_name: str
-    already_loaded: bool
-    rows_loaded: int = 0
-    rows_new: int = 0
-    rows_revised: int = 0
-    rows_unchanged: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    derived_error: str | None = None  # set when the gap refresh after the commit failed
-
-
-def sha256_of(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+from het.ingest.parsed import LoadResult, ParsedExtract
+from het.ingest.problems import ExtractRejected
+from het.ingest.stored_files import compress, keep_original, sha256_of
+from het.store import Store, mark_observations_changed, now_utc, read_query
 
 
 def commit_extract(
@@ -41,19 +20,15 @@ def commit_extract(
     loaded_by: str,
     source_kind: str,
     note: str | None = None,
-    refresh: bool = True,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
-
-    Then, unless refresh=False (for a caller loading several files in a row, who refreshes once after),
-    recompute the derived results (het.gaps.refresh_after_commit).
 
     An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are
     already loaded and active is recognised and not loaded again.
     """
     if parsed.format == "kpi":
         raise ValueError(
-            f"{parsed.file_name} is a KPI file: it updates KPIs (het.ingest.commit_parsed), not observations"
+            f"{parsed.file_name} is a KPI file: it updates KPIs (het.ingest.kpis.commit_kpis), not observations"
         )
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)
@@ -73,8 +48,7 @@ def commit_extract(
             )
     except _AlreadyLoaded as loaded:
         return LoadResult(loaded.extract_id, parsed.file_name, already_loaded=True)
-    derived_error = refresh_after_commit(store) if refresh else None  # after the load is safe
-    return LoadResult(**result, derived_error=derived_error)
+    return LoadResult(**result)
 
 
 class _AlreadyLoaded(Exception):
@@ -161,4 +135,3 @@ def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str |
             },
         )
         mark_observations_changed(cur)
-    refresh_after_commit(store)

@@ -41,15 +41,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het.breakdowns import (
-    DEPRIVATION_LOCAL_DECILE,
-    DEPRIVATION_LOCAL_QUINTILE,
-    DEPRIVATION_NATIONAL_DECILE,
-    DEPRIVATION_NATIONAL_QUINTILE,
-    ETHNICITY,
-    TOTAL,
-    quintile_label,
-)
 from het.ingest.checks import (
     WARD_SETS,
     RowChecker,
@@ -75,6 +66,15 @@ from het.ingest.checks import (
 from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import ERROR, WARNING, Problems
+from het.vocabulary import (
+    DEPRIVATION_LOCAL_DECILE,
+    DEPRIVATION_LOCAL_QUINTILE,
+    DEPRIVATION_NATIONAL_DECILE,
+    DEPRIVATION_NATIONAL_QUINTILE,
+    ETHNICITY,
+    TOTAL,
+    quintile_label,
+)
 
 FORMAT = "fingertips"
 # het column -> Fingertips column (normalised: lower case, single spaces).

@@ -11,18 +11,8 @@ import re
 
 import pandas as pd
 
-from het.catalogue import (
-    JSNA_TOPICS,
-    LUTON_2040_PRIORITIES,
-    PERIODICITIES,
-    POLARITIES,
-    PRINCIPLE_IDS,
-    SEXES,
-    SLUG,
-    UNIT_MULTIPLIERS,
-    VALUE_TYPES,
-)
 from het.ingest.parsed import UNKNOWN_INDICATOR_COLUMNS, ParsedExtract
+from het.reference.indicators import UNIT_MULTIPLIERS, default_sii_transform, indicator_problem
 from het.store import Store, read_query
 
 LOCAL_SOURCE = "Local indicator added by an analyst"
@@ -96,14 +86,16 @@ def local_indicator_row(
     source: str = LOCAL_SOURCE,
     jsna_topic: str = "",
     luton2040_priority: str = "",
+    sii_transform: bool | None = None,
     existing: pd.DataFrame | None = None,
 ) -> dict:
     """A checked indicators row (origin 'local') from an analyst's metadata.
 
     Required: name, principle_id (0 = overarching, 1..8 = Marmot principles), unit, value_type,
     polarity, definition. indicator_id defaults to a slug of the short name (or name); multiplier to the
-    unit's (100 for '%', 100000 for 'per 100,000' ...), else 1. `existing` (the indicators table) is
-    checked for clashes of indicator_id and fingertips_id. ValueError names the field.
+    unit's (100 for '%', 100000 for 'per 100,000' ...), else 1; sii_transform to the value type's default.
+    The same rules as the shipped catalogue (het.reference.indicators.indicator_problem); `existing` (the
+    indicators table) is checked for clashes of indicator_id and fingertips_id. ValueError names the field.
     """
 
     def fail(field: str, message: str) -> ValueError:
@@ -122,24 +114,6 @@ def local_indicator_row(
         principle = int(principle_id)
     except (TypeError, ValueError):
         raise fail("principle_id", f"'{principle_id}' is not a whole number from 0 to 8") from None
-    if principle not in PRINCIPLE_IDS:
-        raise fail("principle_id", f"{principle} is not one of 0 (overarching) to 8")
-    for field, value, allowed in (
-        ("value_type", value_type, VALUE_TYPES),
-        ("polarity", polarity, POLARITIES),
-        ("periodicity", periodicity, PERIODICITIES),
-    ):
-        if value not in allowed:
-            raise fail(field, f"'{value}' is not one of {', '.join(allowed)}")
-    if jsna_topic and jsna_topic not in JSNA_TOPICS:
-        raise fail("jsna_topic", f"'{jsna_topic}' is not one of {', '.join(JSNA_TOPICS)}")
-    if luton2040_priority and luton2040_priority not in LUTON_2040_PRIORITIES:
-        raise fail(
-            "luton2040_priority", f"'{luton2040_priority}' is not one of {', '.join(LUTON_2040_PRIORITIES)}"
-        )
-    sex_list = str(sexes).split(";")
-    if not sex_list or any(s not in SEXES for s in sex_list) or len(set(sex_list)) != len(sex_list):
-        raise fail("sexes", f"'{sexes}' must list Persons, Male and/or Female once each, separated by ';'")
     expected = UNIT_MULTIPLIERS.get(unit)
     if multiplier is None:
         multiplier = expected if expected is not None else 1.0
@@ -147,32 +121,17 @@ def local_indicator_row(
         multiplier = float(multiplier)
     except (TypeError, ValueError):
         raise fail("multiplier", f"'{multiplier}' is not a number") from None
-    if not multiplier > 0:
-        raise fail("multiplier", f"{multiplier:g} must be greater than 0")
-    if expected is not None and multiplier != expected:
-        raise fail("multiplier", f"unit '{unit}' needs multiplier {expected:g}, not {multiplier:g}")
-    if not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise fail("decimals", f"{decimals} must be a whole number from 0 to 6")
     slug = (
         indicator_id
         if indicator_id is not None
         else re.sub(r"[^a-z0-9]+", "_", short_name.lower()).strip("_")
     )
-    if not slug or SLUG.fullmatch(slug) is None:
-        raise fail("indicator_id", f"'{slug}' must use only a-z, 0-9 and _")
     if fingertips_id is not None:
         try:
             fingertips_id = int(fingertips_id)
         except (TypeError, ValueError):
             raise fail("fingertips_id", f"'{fingertips_id}' is not a whole number") from None
-    if existing is not None:
-        if slug in set(existing["indicator_id"].astype(str)):
-            raise fail("indicator_id", f"'{slug}' is already an indicator; choose another id")
-        if fingertips_id is not None and "fingertips_id" in existing:
-            taken = existing.loc[existing["fingertips_id"] == fingertips_id, "indicator_id"]
-            if len(taken):
-                raise fail("fingertips_id", f"{fingertips_id} is already indicator '{taken.iloc[0]}'")
-    return {
+    row = {
         "indicator_id": slug,
         "fingertips_id": fingertips_id,
         "name": name,
@@ -191,7 +150,19 @@ def local_indicator_row(
         "source": text("source", source),
         "jsna_topic": jsna_topic,
         "luton2040_priority": luton2040_priority,
+        "sii_transform": default_sii_transform(value_type) if sii_transform is None else bool(sii_transform),
     }
+    problem = indicator_problem(row)
+    if problem is not None:
+        raise fail(*problem)
+    if existing is not None:
+        if slug in set(existing["indicator_id"].astype(str)):
+            raise fail("indicator_id", f"'{slug}' is already an indicator; choose another id")
+        if fingertips_id is not None and "fingertips_id" in existing:
+            taken = existing.loc[existing["fingertips_id"] == fingertips_id, "indicator_id"]
+            if len(taken):
+                raise fail("fingertips_id", f"{fingertips_id} is already indicator '{taken.iloc[0]}'")
+    return row
 
 
 def add_local_indicator(store: Store, **metadata) -> dict:

@@ -23,11 +23,10 @@ from datetime import date
 import pandas as pd
 
 from het.ingest.checks import RowChecker, parse_numbers, read_period, strip
-from het.ingest.commit import LoadResult, sha256_of
 from het.ingest.files import RawTable, cannot_check, read_table
-from het.ingest.parsed import KPI_COLUMNS, ParsedExtract, empty_extract
+from het.ingest.parsed import KPI_COLUMNS, LoadResult, ParsedExtract, empty_extract
 from het.ingest.problems import ExtractRejected, Problems
-from het.ingest.stored_files import keep_original
+from het.ingest.stored_files import keep_original, sha256_of
 from het.store import Store, now_utc, read_query
 
 FORMAT = "kpi"
@@ -246,7 +245,7 @@ def commit_kpis(
     """
     if parsed.format != FORMAT or parsed.kpis is None:
         raise ValueError(
-            f"{parsed.file_name} is a {parsed.format} extract, not a KPI file: use commit_extract"
+            f"{parsed.file_name} is a {parsed.format} extract, not a KPI file: use het.ingest.commit.commit_extract"
         )
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)

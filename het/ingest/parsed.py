@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from het.ingest.problems import Problems
+from het.ingest.problems import Problem, Problems
 
 # The key of an observation: a later extract with the same key revises it.
 KEY = ["indicator_id", "area_code", "period_sort", "sex", "age", "breakdown", "category"]
@@ -103,6 +103,21 @@ class ParsedExtract:
     @property
     def can_commit(self) -> bool:
         return not self.problems.errors
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a commit did."""
+
+    extract_id: int
+    file_name: str
+    already_loaded: bool
+    rows_loaded: int = 0
+    rows_new: int = 0
+    rows_revised: int = 0
+    rows_unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    derived_error: str | None = None  # set by het.loads when the gap refresh after the commit failed
 
 
 def empty_extract(file_name: str, format: str, content: bytes, problems: Problems, **extra) -> ParsedExtract:

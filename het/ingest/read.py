@@ -6,7 +6,7 @@ Formats (het.ingest.parsed.FORMATS), told apart by the header row:
 - 'kpi': has measure and one of baseline, latest or target (het.ingest.kpis);
 - 'ward_wide': has a ward code or ward name column and at least one more (het.ingest.ward_wide).
 The extension only decides CSV or Excel (and the bytes win over the name). The analyst can override
-the format; nothing is written until commit_parsed.
+the format; nothing is written here (het.loads commits).
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from het.ingest.commit import LoadResult, commit_extract
 from het.ingest.files import RawTable, is_excel, read_table, sniff_delimiter
 from het.ingest.fingertips import fingertips_from_table, is_fingertips_header
-from het.ingest.kpis import commit_kpis, is_kpi_header, kpis_from_table
+from het.ingest.kpis import is_kpi_header, kpis_from_table
 from het.ingest.parsed import FORMATS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
 from het.ingest.stored_files import prepare_in_background
@@ -28,7 +27,6 @@ from het.ingest.tidy import REQUIRED as TIDY_REQUIRED
 from het.ingest.tidy import tidy_from_table
 from het.ingest.ward_wide import is_ward_wide_header, ward_wide_from_table
 from het.memory import release_freed_memory
-from het.store import Store
 
 UNKNOWN_FORMAT = "unknown"
 
@@ -177,12 +175,3 @@ def _read_table_as(
             **common,
         )
     return kpis_from_table(table, workstreams=workstreams, indicators=indicators, **common)
-
-
-def commit_parsed(
-    store: Store, parsed: ParsedExtract, *, loaded_by: str, source_kind: str, note: str | None = None
-) -> LoadResult:
-    """Commit a checked extract of any format: KPI files update KPIs, the others add observations."""
-    if parsed.format == "kpi":
-        return commit_kpis(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)
-    return commit_extract(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)

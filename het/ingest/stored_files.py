@@ -21,6 +21,10 @@ COMPRESSION = "zstd" if pa.Codec.is_available("zstd") else "zlib"
 LEVEL = 3 if COMPRESSION == "zstd" else 1
 
 
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 def compress(content: bytes) -> bytes:
     """The stored form of an original (the codecs release the GIL, so this can run beside other work)."""
     if COMPRESSION == "zstd":

@@ -13,7 +13,6 @@ import io
 
 import pandas as pd
 
-from het.breakdowns import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL
 from het.ingest.checks import (
     MAX_ROWS_NAMED,
     NUMERIC,
@@ -37,6 +36,7 @@ from het.ingest.checks import (
 from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import KEY, OBSERVATION_COLUMNS, ParsedExtract, empty_extract
 from het.ingest.problems import Problems
+from het.vocabulary import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL
 
 __all__ = [
     "KEY",
@@ -46,7 +46,6 @@ __all__ = [
     "SUPPRESSION_MARKERS",
     "ParsedExtract",
     "parse_numbers",
-    "read_tidy_csv",
     "tidy_example_csv",
     "tidy_template_csv",
 ]
@@ -218,15 +217,6 @@ def _csv_bytes(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
-
-
-def read_tidy_csv(
-    content: bytes, *, file_name: str, indicators: pd.DataFrame, areas: pd.DataFrame
-) -> ParsedExtract:
-    """Read and check a het tidy file against the catalogue's indicators and areas (read_extract, as het_tidy)."""
-    from het.ingest.read import read_extract  # read imports this module's tidy_from_table
-
-    return read_extract(content, file_name=file_name, indicators=indicators, areas=areas, format="het_tidy")
 
 
 def tidy_from_table(

@@ -27,7 +27,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from het.breakdowns import TOTAL
 from het.ingest.checks import (
     RowChecker,
     check_duplicates,
@@ -45,6 +44,7 @@ from het.ingest.files import RawTable, cannot_check
 from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract, empty_frame
 from het.ingest.problems import Problems
 from het.periods import WARD_SETS
+from het.vocabulary import TOTAL
 
 FORMAT = "ward_wide"
 _CODE_COLUMN = re.compile(r"((ward|area)[ _]?)?code|wd\d\dcd")

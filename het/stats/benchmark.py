@@ -9,12 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from het.stats.ci import _first, _where
+from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT, POLARITIES  # noqa: F401 (re-exported)
 
-# Polarities, as the indicator catalogue spells them (het.catalogue.POLARITIES).
-HIGH_IS_GOOD = "high is good"
-LOW_IS_GOOD = "low is good"
-NO_JUDGEMENT = "no judgement"
-POLARITIES = (HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT)
+# Polarities, as the indicator catalogue spells them, are het's one vocabulary (het.vocabulary).
 
 # Fingertips' own spellings (the 'Polarity' field of its metadata), read case-insensitively after
 # stripping whitespace. 'BOB - Blue orange blue' and 'Not applicable' make no judgement.

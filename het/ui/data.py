@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het.bootstrap import prepare_store
-from het.reference import geography_dir_from_env
+from het.loads import prepare_store
+from het.reference.loader import geography_dir_from_env
 from het.store import Store, default_db_path
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from het.ingest.commit import withdraw_extract
 from het.ingest.originals import safe_original
 from het.ingest.stored_files import original_file
+from het.loads import withdraw_extract
 from het.ui.auth import current_user
 from het.ui.data import get_store
 

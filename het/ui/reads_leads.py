@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het.gaps import ENGLAND
 from het.ui.data import cache_key, get_store
+from het.vocabulary import ENGLAND
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
-from het.ingest import commit_parsed, read_extract
+from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
-from het.ingest.indicators import add_local_indicator, apply_indicator_mapping, unknown_indicators
+from het.ingest.indicators import apply_indicator_mapping, unknown_indicators
 from het.ingest.parsed import ParsedExtract
 from het.ingest.preview import Preview, preview_extract
 from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
+from het.loads import add_local_indicator, load_extract
 from het.ui.data import get_store
+from het.vocabulary import POLARITIES, VALUE_TYPES
 
 FORMAT_LABELS = {
     None: "Detect automatically",
@@ -26,8 +28,6 @@ FORMAT_LABELS = {
     "kpi": "Luton 2040 / KPI measures (CSV or XLSX)",
 }
 SET_ASIDE = "__set_aside__"
-VALUE_TYPES = ("proportion", "rate", "mean", "life expectancy", "score", "count", "ratio")
-POLARITIES = ("high is good", "low is good", "no judgement")
 
 
 def template_downloads() -> None:
@@ -225,7 +225,7 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
             # The gap refresh after a commit takes seconds on the demo store, a minute or more after a
             # national-scale extract: say what is happening.
             with st.spinner("Loading the extract, then recomputing gaps and trends ..."):
-                result = commit_parsed(get_store(), parsed, loaded_by=user.name, source_kind="upload")
+                result = load_extract(get_store(), parsed, loaded_by=user.name, source_kind="upload")
         except (ExtractRejected, ValueError) as exc:
             st.error(str(exc))
             return

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from het.reference import load_reference
+from het.loads import reload_reference
 from het.store import Store
 
 
@@ -25,7 +25,7 @@ def reference_store_file(tmp_path_factory) -> Path:
     """A store holding only the shipped reference data (embedded ward geography), built once."""
     path = tmp_path_factory.mktemp("reference") / "het.duckdb"
     with Store(path) as store:
-        load_reference(store)
+        reload_reference(store)
     return path
 
 

@@ -15,7 +15,8 @@ from ingest_files import (
 )
 
 from het.ingest.problems import ExtractRejected
-from het.ingest.read import commit_parsed, read_extract
+from het.ingest.read import read_extract
+from het.loads import load_extract
 
 TIDY_HEADER = [
     "indicator_id",
@@ -326,7 +327,7 @@ def test_bad_file_is_refused_with_a_located_message_and_writes_nothing(bad: Bad,
     assert any(m.startswith(bad.expected) for m in messages), "\n".join(messages)
     before = store.content_checksum()
     with pytest.raises(ExtractRejected) as refused:
-        commit_parsed(store, parsed, loaded_by="test", source_kind="cli")
+        load_extract(store, parsed, loaded_by="test", source_kind="cli")
     assert any(str(p).startswith(bad.expected) for p in refused.value.problems)
     assert "nothing was loaded" in str(refused.value)
     assert store.content_checksum() == before

@@ -10,7 +10,8 @@ from ingest_files import FT_NEW, FT_OLD, NATIONAL_DECILES, fingertips_csv, ft_ro
 from het.ingest.fingertips import deprivation_rank, fingertips_breakdown
 from het.ingest.indicators import add_local_indicator, apply_indicator_mapping, unknown_indicators
 from het.ingest.preview import preview_extract
-from het.ingest.read import commit_parsed, read_extract
+from het.ingest.read import read_extract
+from het.loads import load_extract
 
 FINGERTIPS_DECILES = [
     "Most deprived decile (IMD2019)",
@@ -253,7 +254,7 @@ def test_unknown_category_type_is_kept_aside_named_and_counted(store, catalogue)
     kept = preview.rejected[preview.rejected["level"] == "kept aside"]
     assert kept["row"].tolist() == [3]
     assert "Sexual orientation" in kept["message"].iloc[0]
-    result = commit_parsed(store, parsed, loaded_by="test", source_kind="cli")
+    result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
     register = store.query("extract_register").set_index("extract_id")
     assert register.loc[result.extract_id, ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [
         2,
@@ -370,7 +371,7 @@ def test_real_export_loads_as_a_local_indicator(real_export, store):
     england = parsed.observations[parsed.observations["breakdown"] == "deprivation_national_decile"]
     assert sorted(england["category_rank"].unique()) == list(range(1, 11))
 
-    result = commit_parsed(store, parsed, loaded_by="analyst", source_kind="upload")
+    result = load_extract(store, parsed, loaded_by="analyst", source_kind="upload")
     register = store.query("extract_register").set_index("extract_id").loc[result.extract_id]
     assert (register["rows_read"], register["rows_loaded"], register["rows_rejected"]) == (852, 71, 781)
     origin = store.query("indicator_catalogue").set_index("indicator_id").at["campylobacter", "origin"]

@@ -37,12 +37,12 @@ def test_a_good_row_gets_a_slug_and_the_unit_multiplier():
         (
             "value_type",
             "percentage",
-            "local indicator, field 'value_type': 'percentage' is not one of proportion, rate",
+            "local indicator, field 'value_type': 'percentage' is not one of 'proportion', 'rate'",
         ),
         (
             "polarity",
             "up",
-            "local indicator, field 'polarity': 'up' is not one of high is good, low is good, no judgement",
+            "local indicator, field 'polarity': 'up' is not one of 'high is good', 'low is good', 'no judgement'",
         ),
         ("unit", " ", "local indicator, field 'unit': is required and cannot be empty"),
         ("definition", "", "local indicator, field 'definition': is required and cannot be empty"),
@@ -52,7 +52,11 @@ def test_a_good_row_gets_a_slug_and_the_unit_multiplier():
             100,
             "local indicator, field 'multiplier': unit 'per 100,000' needs multiplier 100000, not 100",
         ),
-        ("periodicity", "monthly", "local indicator, field 'periodicity': 'monthly' is not one of calendar"),
+        (
+            "periodicity",
+            "monthly",
+            "local indicator, field 'periodicity': 'monthly' is not one of 'calendar'",
+        ),
         (
             "indicator_id",
             "Campy!",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from ingest_files import fingertips_csv, ft_row
 
-from het.ingest.commit import withdraw_extract
 from het.ingest.preview import preview_extract
-from het.ingest.read import commit_parsed, read_extract
+from het.ingest.read import read_extract
+from het.loads import load_extract, withdraw_extract
 
 CURRENT = (
     "SELECT area_code, period_sort, value, lower_ci95, upper_ci95 FROM current_observations ORDER BY ALL"
@@ -38,7 +38,7 @@ def current(store) -> pd.DataFrame:
 
 
 def test_preview_shows_new_revised_and_unchanged_without_writing(store, catalogue):
-    a = commit_parsed(
+    a = load_extract(
         store,
         read([year(2020, "16.0"), year(2021, "15.5")], catalogue, "a.csv"),
         loaded_by="t",
@@ -88,7 +88,7 @@ def test_preview_shows_new_revised_and_unchanged_without_writing(store, catalogu
 
 
 def test_revision_then_withdrawal_restores_the_first_load(store, catalogue):
-    a = commit_parsed(
+    a = load_extract(
         store,
         read(
             [
@@ -103,7 +103,7 @@ def test_revision_then_withdrawal_restores_the_first_load(store, catalogue):
         source_kind="cli",
     )
     after_a = current(store)
-    b = commit_parsed(
+    b = load_extract(
         store,
         read([year(2020, "16.2"), year(2021, "15.5"), year(2022, "14.8")], catalogue, "b.csv"),
         loaded_by="t",

@@ -5,15 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
-from het.ingest.read import commit_parsed, read_extract
-from het.ingest.tidy import TEMPLATE_COLUMNS, read_tidy_csv, tidy_example_csv, tidy_template_csv
+from het.ingest.read import read_extract
+from het.ingest.tidy import TEMPLATE_COLUMNS, tidy_example_csv, tidy_template_csv
+from het.loads import load_extract
 
 
 def test_blank_template_is_the_header_only(catalogue):
     content = tidy_template_csv()
     assert content.decode() == ",".join(TEMPLATE_COLUMNS) + "\n"
-    parsed = read_tidy_csv(
-        content, file_name="template.csv", indicators=catalogue.indicators, areas=catalogue.areas
+    parsed = read_extract(
+        format="het_tidy",
+        content=content,
+        file_name="template.csv",
+        indicators=catalogue.indicators,
+        areas=catalogue.areas,
     )
     assert [str(p) for p in parsed.problems.errors] == [
         "template.csv, row 1: the file has a header but no data rows"
@@ -31,7 +36,7 @@ def test_example_uses_real_catalogue_indicators_and_areas_and_loads(store, catal
     assert parsed.format == "het_tidy"
     assert not parsed.problems.items, parsed.problems.items
     assert len(parsed.observations) == len(rows)
-    result = commit_parsed(store, parsed, loaded_by="test", source_kind="upload")
+    result = load_extract(store, parsed, loaded_by="test", source_kind="upload")
     assert result.rows_new == len(rows)
 
 
@@ -69,8 +74,12 @@ def test_tidy_from_a_workbook_with_extra_columns_kept(catalogue):
 def test_unknown_tidy_indicator_is_listed_once(catalogue):
     header = "indicator_id,area_code,period,sex,age,breakdown,category,value\n"
     rows = "".join(f"made_up,E06000032,{2015 + i},Persons,All ages,total,,{i}\n" for i in range(3))
-    parsed = read_tidy_csv(
-        (header + rows).encode(), file_name="t.csv", indicators=catalogue.indicators, areas=catalogue.areas
+    parsed = read_extract(
+        format="het_tidy",
+        content=(header + rows).encode(),
+        file_name="t.csv",
+        indicators=catalogue.indicators,
+        areas=catalogue.areas,
     )
     assert [str(p) for p in parsed.problems.errors] == [
         "t.csv, row 2, column 'indicator_id': indicator 'made_up' is not in the catalogue (3 row(s)): map it to a "

@@ -8,7 +8,8 @@ import pytest
 from ingest_files import csv_bytes, xlsx_bytes
 
 from het.ingest.indicators import apply_indicator_mapping, unknown_indicators
-from het.ingest.read import commit_parsed, read_extract
+from het.ingest.read import read_extract
+from het.loads import load_extract
 
 
 def read(content: bytes, catalogue, name: str = "wards.csv", **options):
@@ -53,7 +54,7 @@ def test_codes_with_limits_and_a_period_column(catalogue, store):
     assert json.loads(obs["extra"].iloc[0]) == {"Column": "smoking_adults", "Ward name": "Barnfield"}
     assert obs["source_row"].tolist() == [2, 3]
     assert parsed.rows_read == 2
-    result = commit_parsed(store, parsed, loaded_by="test", source_kind="upload")
+    result = load_extract(store, parsed, loaded_by="test", source_kind="upload")
     assert result.rows_loaded == 2
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from het import palette
-from het.ingest.commit import withdraw_extract
+from het.loads import withdraw_extract
 from het.store import ROOT, Store
 from het.ui.leads import GapFilters
 

@@ -8,7 +8,8 @@ import pytest
 from app_charts import chart_rows, charts_and_tables, records
 from streamlit.testing.v1 import AppTest
 
-from het.store import ROOT, Store, read_query
+from het.loads import add_local_indicator
+from het.store import ROOT, Store
 
 APP = str(ROOT / "app.py")
 LUTON = "E06000032"
@@ -280,28 +281,19 @@ def test_definition_and_the_extracts_behind_the_numbers(app_env, demo_store):
 
 def test_an_indicator_without_values_says_so(store_copy):
     with Store(store_copy) as store:
-        store.cursor().execute(
-            read_query("insert_local_indicator"),
-            {
-                "indicator_id": "local_measure",
-                "fingertips_id": None,
-                "name": "A local measure",
-                "short_name": "Local measure",
-                "principle_id": 5,
-                "unit": "%",
-                "value_type": "proportion",
-                "multiplier": 100.0,
-                "polarity": "high is good",
-                "decimals": 1,
-                "periodicity": "calendar",
-                "sexes": "Persons",
-                "age": "All ages",
-                "headline": False,
-                "definition": "Defined by the analysts.",
-                "source": "Luton Council",
-                "jsna_topic": "Place",
-                "luton2040_priority": "Empowered community",
-            },
+        add_local_indicator(
+            store,
+            indicator_id="local_measure",
+            name="A local measure",
+            short_name="Local measure",
+            principle_id=5,
+            unit="%",
+            value_type="proportion",
+            polarity="high is good",
+            definition="Defined by the analysts.",
+            source="Luton Council",
+            jsna_topic="Wider determinants",
+            luton2040_priority="Empowered community",
         )
     at = open_indicator(indicator="local_measure")
     assert not at.error

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from het import palette
 from het.charts import chart_data
-from het.ingest.commit import withdraw_extract
+from het.loads import withdraw_extract
 from het.store import ROOT, Store
 from het.ui.nav import PAGES
 

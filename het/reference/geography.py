@@ -4,13 +4,12 @@ The manifest says which file plays which part and which columns to read, so anot
 folder and a new manifest, not new code. The frames returned match the store's tables in
 ``queries/schema/001_core.sql`` column for column. ``read_embedded_geography`` builds the ward frames from
 the small derived files shipped in ``data/`` when no pack is available;
-``python -m het.geography build-embedded PACK_DIR`` regenerates those files from a pack.
+``python -m het.reference.geography build-embedded PACK_DIR`` regenerates those files from a pack.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -21,8 +20,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from het.stats.quantiles import fingertips_quantiles, quantiles_of_scores
+from het.vocabulary import (
+    DEPRIVATION_LOCAL_DECILE,
+    DEPRIVATION_LOCAL_QUINTILE,
+    DEPRIVATION_NATIONAL_DECILE,
+    DEPRIVATION_NATIONAL_QUINTILE,
+    ETHNICITY,
+)
+
 MANIFEST_NAME = "geography.toml"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 AREAS_COLUMNS = ["area_code", "area_name", "area_type", "vintage", "parent_code", "is_comparator"]
 AREA_GEOMETRIES_COLUMNS = ["area_code", "vintage", "geojson", "source"]
@@ -45,6 +53,7 @@ LSOA_DEPRIVATION_COLUMNS = [
     "local_quintile",
     "population",
     "ward_code",
+    "local_decile",
 ]
 POPULATIONS_COLUMNS = ["area_code", "breakdown", "category", "population", "year", "source"]
 
@@ -52,6 +61,7 @@ POPULATIONS_COLUMNS = ["area_code", "breakdown", "category", "population", "year
 WARDS_CSV = "wards.csv"
 WARD_SUMMARY_CSV = "ward_summary.csv"
 WARD_ETHNICITY_CSV = "ward_ethnicity_summary.csv"
+AUTHORITY_POPULATIONS_CSV = "authority_populations.csv"
 HEX_LAYOUT_CSV = "hex_layout.csv"
 WARDS_CSV_COLUMNS = ["ward_code", "ward_name", "ward_set", "la_code"]
 WARD_SUMMARY_COLUMNS = [*WARD_DEPRIVATION_COLUMNS[:6], "population_year", *WARD_DEPRIVATION_COLUMNS[6:]]
@@ -75,38 +85,7 @@ class GeographyPack:
     populations: pd.DataFrame
 
 
-# --- the rule both LSOAs and summaries use ---------------------------------------------------------
-
-
-def population_weighted_quintiles(score: pd.Series, population: pd.Series) -> pd.Series:
-    """Population-weighted local fifths, 1 = most deprived, aligned to ``score``'s index.
-
-    Areas are sorted by score, highest (most deprived) first; each falls in the fifth that holds the
-    midpoint of its cumulative population share: ``q = min(5, floor(5 * (cum_pop - pop/2) / total) + 1)``.
-    Tied scores keep their input order.
-    """
-    if not score.index.equals(population.index):
-        raise ValueError("population_weighted_quintiles needs score and population on the same index")
-    if len(score) == 0:
-        raise ValueError("population_weighted_quintiles needs at least one area; got none")
-    if score.isna().any():
-        raise ValueError(f"population_weighted_quintiles: {int(score.isna().sum())} missing score(s)")
-    pop = pd.to_numeric(population).to_numpy(dtype=float)
-    if np.isnan(pop).any() or (pop <= 0).any():
-        raise ValueError("population_weighted_quintiles needs a positive population for every area")
-    order = np.argsort(-score.to_numpy(dtype=float), kind="stable")
-    sorted_pop = pop[order]
-    midpoint_share = (np.cumsum(sorted_pop) - sorted_pop / 2) / sorted_pop.sum()
-    quintile = np.minimum(5, np.floor(5 * midpoint_share).astype(int) + 1)
-    out = np.empty(len(score), dtype=int)
-    out[order] = quintile
-    return pd.Series(out, index=score.index, name="local_quintile")
-
-
-def equal_count_quintiles(rank: pd.Series) -> pd.Series:
-    """Equal-count fifths of ranked areas, 1 = most deprived: ``ceil(5 * rank / n)``."""
-    n = len(rank)
-    return rank.map(lambda r: math.ceil(5 * int(r) / n)).astype(int).rename("local_quintile")
+# --- quantiles: the Fingertips rule, in het.stats.quantiles --------------------------------------------
 
 
 def carry_lsoa_scores(scores: pd.DataFrame, change: pd.DataFrame) -> pd.DataFrame:
@@ -411,24 +390,21 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
             )
     ward_deprivation = pd.concat(ward_frames, ignore_index=True)[WARD_DEPRIVATION_COLUMNS]
 
-    # The authority as a whole.
+    # The authority as a whole, and its population in each deprivation group het can be given values for.
     dep_lsoas = lsoa_deprivation[lsoa_deprivation["vintage"] == dep_vintage]
-    quintiles = dep_lsoas.groupby("local_quintile", as_index=False, sort=True)["population"].sum()
     population_rows.append(
         _authority_populations(
             la_code,
             deprivation_pop,
-            quintiles.rename(columns={"local_quintile": "category"}).astype({"category": str}),
-            breakdown="deprivation_local_quintile",
-            parts_source=f"{deprivation_pop.label}, by population-weighted local IMD quintile of "
-            f"{dep_vintage} LSOAs",
+            deprivation_group_populations(dep_lsoas),
+            parts_source=f"{deprivation_pop.label}, summed over the {dep_vintage} LSOAs in each deprivation group",
         )
     )
     if ethnicity is not None:
         groups = ethnicity.groupby("category", as_index=False, sort=True)["population"].sum()
         population_rows.append(
             _authority_populations(
-                la_code, ethnicity_pop, groups, breakdown="ethnicity", parts_source=ethnicity_pop.label
+                la_code, ethnicity_pop, groups, breakdown=ETHNICITY, parts_source=ethnicity_pop.label
             )
         )
     populations = pd.concat(population_rows, ignore_index=True)[POPULATIONS_COLUMNS]
@@ -602,7 +578,8 @@ def _lsoa_deprivation(
             f"{vintage}: no population for {frame.loc[frame['population'].isna(), 'lsoa_code'].iloc[0]}"
         )
     frame = frame.sort_values("lsoa_code").reset_index(drop=True)
-    frame["local_quintile"] = population_weighted_quintiles(frame["imd_score"], frame["population"])
+    frame["local_quintile"] = quantiles_of_scores(frame["imd_score"], 5)
+    frame["local_decile"] = quantiles_of_scores(frame["imd_score"], 10)
     frame["vintage"] = vintage
     if lookup is None:
         frame["ward_code"] = None
@@ -631,26 +608,60 @@ def _ward_deprivation(
     wards["imd_score"] = wards["weighted"] / wards["population"]
     wards = wards.sort_values(["imd_score", "ward_code"], ascending=[False, True]).reset_index(drop=True)
     wards["imd_rank_local"] = np.arange(1, len(wards) + 1)
-    wards["local_quintile"] = equal_count_quintiles(wards["imd_rank_local"])
+    wards["local_quintile"] = fingertips_quantiles(wards["imd_rank_local"].to_numpy(), 5)
     wards["ward_set"] = vintage
     wards["population_source"] = f"{population.label}, best-fit {lsoa_vintage}"
     wards["derivation"] = (
         f"Population-weighted mean IMD score of the {lsoa_vintage} LSOAs best-fitted to each ward by "
         f"{Path(section.get('lsoa_lookup')).name}, weighted by {population.label} ({population.year}); "
-        f"rank 1 = most deprived of the {len(wards)} {vintage} wards, local quintile = ceil(5 x rank / "
-        f"{len(wards)}).{carried_note}"
+        f"rank 1 = most deprived of the {len(wards)} {vintage} wards; local quintiles by the Fingertips "
+        f"quantile rule on that rank.{carried_note}"
     )
     return wards.sort_values("ward_code").reset_index(drop=True)[WARD_DEPRIVATION_COLUMNS]
 
 
+def deprivation_group_populations(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """The population of each deprivation group of an authority's LSOAs: breakdown, category, population.
+
+    ``lsoas``: national_decile, local_quintile, local_decile, population (one row per LSOA). Categories are
+    the group ranks as text ('1' = most deprived). National quintiles pair national deciles (1-2, 3-4, ...).
+    Groups with no LSOA are left out: the authority has no population there.
+    """
+    groupings = {
+        DEPRIVATION_LOCAL_QUINTILE: lsoas["local_quintile"],
+        DEPRIVATION_LOCAL_DECILE: lsoas["local_decile"],
+    }
+    national = pd.to_numeric(lsoas["national_decile"], errors="coerce")
+    if national.notna().all():
+        groupings[DEPRIVATION_NATIONAL_DECILE] = national.astype(int)
+        groupings[DEPRIVATION_NATIONAL_QUINTILE] = (national.astype(int) + 1) // 2
+    frames = []
+    for breakdown, groups in groupings.items():
+        sums = lsoas["population"].groupby(groups.to_numpy()).sum()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "breakdown": breakdown,
+                    "category": sums.index.astype(int).astype(str),
+                    "population": sums.values,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def _authority_populations(
-    la_code: str, population: _LsoaPopulation, parts: pd.DataFrame, *, breakdown: str, parts_source: str
+    la_code: str, population: _LsoaPopulation, parts: pd.DataFrame, *, parts_source: str, breakdown=None
 ) -> pd.DataFrame:
-    """The authority's total (the sum over its LSOAs) and its parts (category, population) for one breakdown."""
+    """The authority's total (the sum over its LSOAs) and its parts (breakdown, category, population)."""
     total = pd.DataFrame(
         [{"category": "", "population": population.frame["population"].sum(), "breakdown": "total"}]
     ).assign(source=population.label)
-    parts = parts.assign(breakdown=breakdown, source=parts_source)
+    parts = (
+        parts.assign(source=parts_source)
+        if breakdown is None
+        else parts.assign(breakdown=breakdown, source=parts_source)
+    )
     frame = pd.concat([total, parts], ignore_index=True)
     return frame.assign(area_code=la_code, year=population.year)[POPULATIONS_COLUMNS]
 
@@ -738,6 +749,12 @@ def ward_ethnicity_frame(pack: GeographyPack) -> pd.DataFrame:
     return frame.sort_values(["ward_code", "category"]).reset_index(drop=True)[WARD_ETHNICITY_COLUMNS]
 
 
+def authority_populations_frame(pack: GeographyPack) -> pd.DataFrame:
+    """The authority's populations: total, by ethnic group and by deprivation group (data/authority_populations.csv)."""
+    rows = pack.populations[pack.populations["area_code"] == pack.authority_code]
+    return rows.sort_values(["breakdown", "category", "year"]).reset_index(drop=True)[POPULATIONS_COLUMNS]
+
+
 def write_ward_list(pack: GeographyPack, data_dir: Path) -> Path:
     """Write data/wards.csv from the pack."""
     path = Path(data_dir) / WARDS_CSV
@@ -751,7 +768,9 @@ def write_ward_summary(pack: GeographyPack, data_dir: Path) -> list[Path]:
     ward_summary_frame(pack).to_csv(summary, index=False, lineterminator="\n")
     ethnicity = Path(data_dir) / WARD_ETHNICITY_CSV
     ward_ethnicity_frame(pack).to_csv(ethnicity, index=False, lineterminator="\n")
-    return [summary, ethnicity]
+    authority = Path(data_dir) / AUTHORITY_POPULATIONS_CSV
+    authority_populations_frame(pack).to_csv(authority, index=False, lineterminator="\n")
+    return [summary, ethnicity, authority]
 
 
 def _read_embedded_csv(path: Path, columns: list[str], *, required: bool = True) -> pd.DataFrame | None:
@@ -772,6 +791,7 @@ def read_embedded_geography(data_dir: Path) -> GeographyPack:
     wards = _read_embedded_csv(data_dir / WARDS_CSV, WARDS_CSV_COLUMNS)
     summary = _read_embedded_csv(data_dir / WARD_SUMMARY_CSV, WARD_SUMMARY_COLUMNS)
     ethnicity = _read_embedded_csv(data_dir / WARD_ETHNICITY_CSV, WARD_ETHNICITY_COLUMNS, required=False)
+    authority = _read_embedded_csv(data_dir / AUTHORITY_POPULATIONS_CSV, POPULATIONS_COLUMNS, required=False)
 
     la_codes = wards["la_code"].unique()
     if len(la_codes) != 1:
@@ -815,6 +835,14 @@ def read_embedded_geography(data_dir: Path) -> GeographyPack:
                 breakdown="ethnicity",
                 population=ethnicity["population"].astype(float),
                 year=ethnicity["year"].astype(int),
+            )
+        )
+    if authority is not None:
+        if set(authority["area_code"]) - set(la_codes):
+            raise ValueError(f"{AUTHORITY_POPULATIONS_CSV}: rows for an area other than {la_codes[0]}")
+        population_frames.append(
+            authority.assign(
+                population=authority["population"].astype(float), year=authority["year"].astype(int)
             )
         )
     populations = pd.concat(population_frames, ignore_index=True)[POPULATIONS_COLUMNS]
@@ -863,11 +891,12 @@ def read_hex_layout(path: Path, wards: pd.DataFrame | None = None) -> pd.DataFra
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m het.geography build-embedded PACK_DIR``: regenerate the derived ward files in data/."""
-    parser = argparse.ArgumentParser(prog="python -m het.geography", description=main.__doc__)
+    """``python -m het.reference.geography build-embedded PACK_DIR``: regenerate the derived ward files in data/."""
+    parser = argparse.ArgumentParser(prog="python -m het.reference.geography", description=main.__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
-        "build-embedded", help="write data/wards.csv, ward_summary.csv and ward_ethnicity_summary.csv"
+        "build-embedded",
+        help="write data/wards.csv, ward_summary.csv, ward_ethnicity_summary.csv and authority_populations.csv",
     )
     build.add_argument("pack_dir", type=Path, help="folder holding geography.toml")
     build.add_argument(

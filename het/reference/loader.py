@@ -1,4 +1,7 @@
-"""Load the shipped catalogue and a geography (a real pack or the embedded summary) into the store."""
+"""Load the shipped catalogue and a geography (a real pack or the embedded summary) into the store.
+
+het.loads calls load_reference and then refreshes the derived results (every one depends on the reference).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from het.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
-from het.gaps import mark_observations_changed, refresh_after_commit
-from het.geography import HEX_LAYOUT_CSV, read_embedded_geography, read_geography_pack, read_hex_layout
-from het.store import Store, set_meta
+from het.reference.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
+from het.reference.geography import (
+    HEX_LAYOUT_CSV,
+    read_embedded_geography,
+    read_geography_pack,
+    read_hex_layout,
+)
+from het.store import Store, mark_observations_changed, set_meta
 
 # Reference tables are replaced wholesale on reload, except the analysts' own local indicators.
 # Constant statements over a fixed list of tables: no user input reaches them.
@@ -95,13 +102,9 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
         set_meta(cur, "reference_fingerprint", fingerprint)
         mark_observations_changed(cur)  # ward ranks and populations feed the gaps
         set_meta(cur, "geography_source", source)
-    refresh_after_commit(store)
     return source
 
 
-def ensure_reference(store: Store, *, geography_dir: Path | None = None) -> bool:
-    """Load the reference data if it is missing or its files changed; True when it (re)loaded."""
-    if reference_status(store).fingerprint == reference_fingerprint(geography_dir):
-        return False
-    load_reference(store, geography_dir=geography_dir)
-    return True
+def reference_is_current(store: Store, *, geography_dir: Path | None = None) -> bool:
+    """True when the store's reference data came from exactly these catalogue and geography files."""
+    return reference_status(store).fingerprint == reference_fingerprint(geography_dir)

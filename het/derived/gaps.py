@@ -1,8 +1,8 @@
 """The gap engine: benchmarks, recent trends, and gaps by deprivation, ethnicity and ward, with their trends.
 
-Computed from the current observations inside every committing transaction (het.ingest.commit,
-het.reference), stored keyed by the data version, and read by the pages; nothing is recomputed per click.
-Methods are those of ../shared/METHODS.md, implemented in het.stats; docs/methods.md explains them.
+Pure: frames shaped like queries/gap_inputs.sql in, frames shaped like the derived tables out. The refresh
+(het.derived.refresh) feeds it what a change touched and stores the results, which the pages read; nothing
+is recomputed per click. Methods are implemented in het.stats; docs/methods.md explains them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het.breakdowns import DEPRIVATION_BREAKDOWNS, ETHNICITY, TOTAL
+from het.derived.populations import PACK_COLUMNS, group_populations
 from het.stats.benchmark import (
     HIGH_IS_GOOD,
     LOW_IS_GOOD,
@@ -23,9 +23,8 @@ from het.stats.benchmark import (
 )
 from het.stats.sii import sii
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
-from het.store import read_query, set_meta
+from het.vocabulary import DEPRIVATION_BREAKDOWNS, ENGLAND, ETHNICITY, PROPORTION, RATE, TOTAL, WARD
 
-ENGLAND = "E92000001"
 SII_REPETITIONS = 10_000
 ROLLING_STEP = 3  # rolling three-year periods: only every third period is a non-overlapping point
 SERIES_KEY = ["indicator_id", "area_code", "sex", "age", "breakdown", "category"]
@@ -55,6 +54,8 @@ GAP_COLUMNS = [
     "gap_ratio",
     "n_significantly_worse",
     "significantly_worse",
+    "population_basis",
+    "limits_method",
 ]
 NARROWING, WIDENING = "gap narrowing", "gap widening"
 NO_CHANGE = "no significant change"
@@ -63,13 +64,6 @@ NO_ORDER_REASON = (
 )
 
 DERIVED_TABLES = ("benchmark_results", "trend_results", "gap_results", "gap_trends")
-# Derived tables hold only the current version: constant statements over a fixed list of tables.
-_CLEAR = {
-    "benchmark_results": "DELETE FROM benchmark_results",
-    "trend_results": "DELETE FROM trend_results",
-    "gap_results": "DELETE FROM gap_results",
-    "gap_trends": "DELETE FROM gap_trends",
-}
 
 
 @dataclass(frozen=True)
@@ -80,53 +74,18 @@ class DerivedResults:
     gap_trends: pd.DataFrame
 
 
-def refresh_after_commit(store, *, repetitions: int = SII_REPETITIONS) -> str | None:
-    """Recompute the derived results for the store's current observations, in a transaction of their own.
+def compute_derived(
+    observations: pd.DataFrame,
+    *,
+    group_populations: pd.DataFrame | None = None,
+    repetitions: int = SII_REPETITIONS,
+) -> DerivedResults:
+    """Every derived result from a frame shaped like queries/gap_inputs.sql.
 
-    Runs right after a load, withdrawal or reference reload has committed: that commit never depends on the
-    statistics succeeding. Returns None, or the error that left the derived results at an older version
-    (recorded in meta 'derived_error' and shown by the pages).
+    group_populations: the geography pack's population of each area's deprivation groups (area_code,
+    breakdown, rank, population, source; queries/deprivation_group_populations.sql), None for none.
     """
-    try:
-        with store.transaction() as cur:
-            refresh_derived(cur, repetitions=repetitions)
-            set_meta(cur, "derived_error", "")
-    except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose the committed load
-        message = f"{type(exc).__name__}: {exc}"
-        with store.transaction(bump_version=False) as cur:
-            set_meta(cur, "derived_error", message)
-        return message
-    return None
-
-
-def mark_observations_changed(cur) -> None:
-    """Record, inside a committing transaction, that the current observations changed at this version."""
-    version = cur.execute(read_query("current_data_version")).fetchone()[0]
-    set_meta(cur, "observations_version", str(version))
-
-
-def refresh_derived(cur, *, repetitions: int = SII_REPETITIONS) -> DerivedResults:
-    """Recompute every derived result inside the caller's transaction, stamped with the version of the
-    observations they were computed from."""
-    version = cur.execute(read_query("current_data_version")).fetchone()[0]
-    observations = cur.execute(read_query("gap_inputs")).df()
-    results = compute_derived(observations, repetitions=repetitions)
-    for name in DERIVED_TABLES:
-        cur.execute(_CLEAR[name])
-        frame = getattr(results, name)
-        if not frame.empty:
-            columns = [c for c in _table_columns(cur, name) if c in frame.columns]
-            cur.append(name, frame[columns].assign(data_version=version), by_name=True)
-    set_meta(cur, "derived_version", str(version))
-    return results
-
-
-def _table_columns(cur, table: str) -> list[str]:
-    return cur.execute(read_query("table_columns"), {"table_name": table}).df()["column_name"].tolist()
-
-
-def compute_derived(observations: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> DerivedResults:
-    """Every derived result from a frame shaped like queries/gap_inputs.sql."""
+    pack = group_populations if group_populations is not None else pd.DataFrame(columns=PACK_COLUMNS)
     obs = observations.copy()
     obs["category"] = obs["category"].fillna("")
     benchmarks = benchmark_table(obs)
@@ -137,7 +96,7 @@ def compute_derived(observations: pd.DataFrame, *, repetitions: int = SII_REPETI
     )
     compared["comparison"] = compared["comparison"].fillna(NOT_COMPARED)
     parts = [
-        deprivation_gaps(compared, repetitions=repetitions),
+        deprivation_gaps(compared, group_populations_table=pack, repetitions=repetitions),
         ethnicity_gaps(compared),
         ward_gaps(compared, repetitions=repetitions),
     ]
@@ -156,10 +115,10 @@ def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
     reference = totals[[*PERIOD_KEY, "area_code", "value"]].rename(
         columns={"area_code": "benchmark_code", "value": "benchmark_value"}
     )
-    whole_areas = totals[(totals["area_code"] != ENGLAND) & (totals["area_type"] != "ward")].assign(
+    whole_areas = totals[(totals["area_code"] != ENGLAND) & (totals["area_type"] != WARD)].assign(
         benchmark_code=ENGLAND
     )
-    wards = totals[totals["area_type"] == "ward"].assign(benchmark_code=lambda f: f["parent_code"])
+    wards = totals[totals["area_type"] == WARD].assign(benchmark_code=lambda f: f["parent_code"])
     groups = obs[obs["breakdown"] != TOTAL].assign(benchmark_code=lambda f: f["area_code"])
     rows = pd.concat([whole_areas, wards, groups], ignore_index=True).merge(
         reference, on=[*PERIOD_KEY, "benchmark_code"], how="left"
@@ -242,16 +201,22 @@ def _sii_scale(value_type: str, multiplier: float, polarity: str) -> tuple[int, 
     Proportions are fitted on 0..1 and scaled back to the indicator's units; for low-is-good indicators
     the multiplier is negative, so a positive SII is always the gap that disadvantages the deprived.
     """
-    kind = {"rate": 1, "proportion": 2}.get(value_type, 0)
+    kind = {RATE: 1, PROPORTION: 2}.get(value_type, 0)
     scale = multiplier if kind == 2 else 1.0
     return kind, scale * (-1.0 if polarity == LOW_IS_GOOD else 1.0)
 
 
 def _sii_by_indicator(frame: pd.DataFrame, *, by: list[str], repetitions: int) -> pd.DataFrame:
-    """SII and RII for every group of `frame` (quantile, population, value and limits columns)."""
+    """SII and RII for every group of `frame` (quantile, population, value and limits columns).
+
+    One call of het.stats.sii per indicator and set of deprivation groups, so an area is only ever held
+    against the groups it should have (an authority has no people in some national deciles).
+    The indicator's sii_transform (rates and proportions) fits on the log/logit scale.
+    """
     parts = []
-    for (indicator, value_type, multiplier, polarity), rows in frame.groupby(
-        ["indicator_id", "value_type", "multiplier", "polarity"], sort=False
+    frame = frame.assign(_groups=frame.groupby(by, sort=False)["quantile"].transform("size"))
+    for (indicator, value_type, multiplier, polarity, transform, _), rows in frame.groupby(
+        ["indicator_id", "value_type", "multiplier", "polarity", "sii_transform", "_groups"], sort=False
     ):
         kind, sii_multiplier = _sii_scale(value_type, float(multiplier), polarity)
         rows = rows.reset_index(drop=True)
@@ -263,6 +228,7 @@ def _sii_by_indicator(frame: pd.DataFrame, *, by: list[str], repetitions: int) -
             quantile="quantile",
             population="population",
             value_type=kind,
+            transform=bool(transform) and kind > 0,
             multiplier=sii_multiplier,
             repetitions=repetitions,
             seed=0,
@@ -297,7 +263,9 @@ def _summaries(frame: pd.DataFrame, *, by: list[str], label: str) -> pd.DataFram
     out["gap_abs"] = (out["best_value"] - out["worst_value"]).abs()
     out["gap_ratio"] = out["max"] / out["min"].replace(0, np.nan)
     judged = valued["polarity"].isin([HIGH_IS_GOOD, LOW_IS_GOOD])
-    worse = valued[judged & valued["comparison"].isin([WORSE, MUCH_WORSE])].sort_values("goodness")
+    worse = valued[judged & valued["comparison"].isin([WORSE, MUCH_WORSE])].sort_values(
+        ["goodness", label], kind="stable"
+    )
     listed = worse.groupby(by, sort=False)[label].agg(["size", lambda names: "; ".join(names)])
     listed.columns = ["n_significantly_worse", "significantly_worse"]
     out = out.merge(listed.reset_index(), on=by, how="left")
@@ -305,23 +273,41 @@ def _summaries(frame: pd.DataFrame, *, by: list[str], label: str) -> pd.DataFram
     return out.drop(columns=["max", "min"])
 
 
-def deprivation_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.DataFrame:
-    """Per area, period, sex and age: deprivation-group values, SII/RII, and most vs least deprived."""
+def deprivation_gaps(
+    obs: pd.DataFrame,
+    *,
+    group_populations_table: pd.DataFrame | None = None,
+    repetitions: int = SII_REPETITIONS,
+) -> pd.DataFrame:
+    """Per area, period, sex and age: deprivation-group values, SII/RII, and most vs least deprived.
+
+    Each group's population is its real one where it can be had (het.derived.populations), recorded
+    with the SII as population_basis.
+    """
     groups = obs[obs["breakdown"].isin(DEPRIVATION_BREAKDOWNS)].copy()
     if groups.empty:
         return pd.DataFrame()
     by = [*GAP_KEY, "breakdown"]
-    # Quintiles and deciles are population-weighted fifths and tenths, so each holds an equal share.
     groups["quantile"] = groups["category_rank"].astype(float)
-    groups["population"] = 1.0
-    siis = _sii_by_indicator(groups, by=by, repetitions=repetitions)
+    pack = pd.DataFrame(columns=PACK_COLUMNS) if group_populations_table is None else group_populations_table
+    groups = group_populations(groups, pack, by=by)
+    fitted = groups[groups["population_reason"].isna()]
+    siis = _sii_by_indicator(fitted, by=by, repetitions=repetitions)
     summary = _summaries(groups, by=by, label="category")
-    ends = groups.sort_values("quantile").groupby(by, sort=False)["value"].agg(["first", "last"])
+    ends = (
+        groups.sort_values("quantile", kind="stable").groupby(by, sort=False)["value"].agg(["first", "last"])
+    )
     ends = ends.rename(columns={"first": "most_deprived_value", "last": "least_deprived_value"}).reset_index()
+    basis = groups.groupby(by, sort=False).agg(
+        population_basis=("population_basis", "first"), population_reason=("population_reason", "first")
+    )
     out = summary.merge(ends, on=by).merge(_sii_columns(siis), on=by, how="left")
+    out = out.merge(basis.reset_index(), on=by, how="left")
+    no_population = out["population_reason"].notna()
+    out.loc[no_population, "sii_reason"] = out.loc[no_population, "population_reason"]
     out["gap_abs"] = out["most_deprived_value"] - out["least_deprived_value"]
     out["gap_ratio"] = out["most_deprived_value"] / out["least_deprived_value"].replace(0, np.nan)
-    return out.assign(dimension="deprivation")
+    return out.drop(columns="population_reason").assign(dimension="deprivation")
 
 
 def ethnicity_gaps(obs: pd.DataFrame) -> pd.DataFrame:
@@ -336,19 +322,21 @@ def ethnicity_gaps(obs: pd.DataFrame) -> pd.DataFrame:
 def ward_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.DataFrame:
     """Per period, sex and age: wards against their authority, best-to-worst range, and a ward-level SII
     with wards ranked by deprivation within their own ward set (never across ward sets)."""
-    wards = obs[(obs["area_type"] == "ward") & (obs["breakdown"] == TOTAL)].copy()
+    wards = obs[(obs["area_type"] == WARD) & (obs["breakdown"] == TOTAL)].copy()
     if wards.empty:
         return pd.DataFrame()
     wards["breakdown"] = wards["vintage"]
     wards["area_code"], wards["ward_name"] = wards["parent_code"], wards["area_name"]
     wards["quantile"] = wards["imd_rank_local"].astype(float)
     wards["population"] = wards["ward_population"].astype(float)
+    wards["population_basis"] = "ward populations: " + wards["ward_population_source"].fillna("").astype(str)
     by = [*GAP_KEY, "breakdown"]
     parts = []
     for _, rows in wards.groupby("breakdown"):  # one ward set at a time: the full set differs between them
         siis = _sii_by_indicator(rows, by=by, repetitions=repetitions)
         summary = _summaries(rows, by=by, label="ward_name")
-        parts.append(summary.merge(_sii_columns(siis), on=by, how="left"))
+        basis = rows.groupby(by, sort=False)["population_basis"].first().reset_index()
+        parts.append(summary.merge(_sii_columns(siis), on=by, how="left").merge(basis, on=by, how="left"))
     return pd.concat(parts, ignore_index=True).assign(dimension="ward")
 
 
@@ -379,9 +367,20 @@ def _sii_columns(siis: pd.DataFrame) -> pd.DataFrame:
         for c in siis.columns
         if c in GAP_KEY
         or c
-        in {"breakdown", "sii", "sii_lower95", "sii_upper95", "rii", "rii_lower95", "rii_upper95", "reason"}
+        in {
+            "breakdown",
+            "sii",
+            "sii_lower95",
+            "sii_upper95",
+            "rii",
+            "rii_lower95",
+            "rii_upper95",
+            "reason",
+            "limits",
+        }
     ]
-    return _meaningful_rii(siis[keep].rename(columns={"reason": "sii_reason"}))
+    renamed = siis[keep].rename(columns={"reason": "sii_reason", "limits": "limits_method"})
+    return _meaningful_rii(renamed)
 
 
 # -- gaps over time -----------------------------------------------------------------------------
@@ -403,8 +402,9 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     ordered = series[series["dimension"] != "ethnicity"].dropna(subset=["sii"])
     out = []
     if not ordered.empty:
-        latest = ordered.sort_values("period_sort").groupby(key)["sii"].transform("last")
-        sign = np.where(latest < 0, -1.0, 1.0)
+        # transform returns the sorted frame's index: realign to `ordered` before taking the signs.
+        latest = ordered.sort_values("period_sort", kind="stable").groupby(key)["sii"].transform("last")
+        sign = np.where(latest.reindex(ordered.index) < 0, -1.0, 1.0)
         oriented = ordered.assign(
             value=ordered["sii"] * sign,
             lower_ci95=np.where(sign > 0, ordered["sii_lower95"], -ordered["sii_upper95"]),

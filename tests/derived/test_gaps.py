@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from het.gaps import (
+from het.derived.gaps import (
     NARROWING,
     NO_ORDER_REASON,
     WIDENING,
@@ -16,7 +16,8 @@ from het.gaps import (
     gap_trend_table,
     trend_points,
 )
-from het.ingest.commit import withdraw_extract
+from het.ingest import read_extract
+from het.loads import load_extract, withdraw_extract
 from het.stats.sii import sii
 from het.store import Store
 
@@ -51,6 +52,8 @@ def row(**kw):
         area_name="Luton",
         imd_rank_local=None,
         ward_population=None,
+        ward_population_source=None,
+        sii_transform=False,
     )
     base.update(kw)
     return base
@@ -103,6 +106,22 @@ def quintiles(
     ]
 
 
+def pack_of(populations, *, area=LUTON, breakdown="deprivation_local_quintile"):
+    """A geography pack's group populations for one area (rank 1 = most deprived)."""
+    return pd.DataFrame(
+        {
+            "area_code": area,
+            "breakdown": breakdown,
+            "rank": range(1, len(populations) + 1),
+            "population": [float(p) for p in populations],
+            "source": "test pack",
+        }
+    )
+
+
+EQUAL_FIFTHS = pack_of([1000] * 5)
+
+
 def test_deprivation_gap_most_vs_least_and_sii_point_estimate():
     # Smoking (low is good) falls from 30% in the most deprived fifth to 10% in the least.
     values = [30.0, 25.0, 20.0, 15.0, 10.0]
@@ -112,7 +131,7 @@ def test_deprivation_gap_most_vs_least_and_sii_point_estimate():
         on=["area_code", "breakdown", "category"],
         how="left",
     )
-    gap = deprivation_gaps(compared, repetitions=2000).iloc[0]
+    gap = deprivation_gaps(compared, group_populations_table=EQUAL_FIFTHS, repetitions=2000).iloc[0]
     assert gap["most_deprived_value"] == 30.0 and gap["least_deprived_value"] == 10.0
     assert gap["gap_abs"] == pytest.approx(20.0) and gap["gap_ratio"] == pytest.approx(3.0)
     # Equal fifths: ranks 0.1..0.9, a perfect line of slope -25 per unit rank; least minus most deprived
@@ -129,7 +148,9 @@ def test_proportion_sii_is_fitted_on_0_to_1_and_reported_in_percentage_points():
         dict(value=30.0, lower_ci95=29.0, upper_ci95=31.0),
         *quintiles(values, value_type="proportion", multiplier=100.0, polarity="high is good"),
     )
-    gap = deprivation_gaps(obs.assign(comparison="similar"), repetitions=2000).iloc[0]
+    gap = deprivation_gaps(
+        obs.assign(comparison="similar"), group_populations_table=EQUAL_FIFTHS, repetitions=2000
+    ).iloc[0]
     direct = sii(
         pd.DataFrame(
             {
@@ -293,25 +314,23 @@ def test_results_are_stored_for_the_current_version_and_follow_withdrawal(demo_s
 
 def test_a_failing_refresh_never_undoes_the_load(store_copy_plain, monkeypatch):
     """The statistics run after the load has committed: a failure there is reported, the data stays."""
-    import het.gaps
+    import het.derived.refresh
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure in the statistics")
 
-    monkeypatch.setattr(het.gaps, "compute_derived", broken)
-    from het.ingest.tidy import read_tidy_csv
+    monkeypatch.setattr(het.derived.refresh, "compute_derived", broken)
 
     store = store_copy_plain
-    parsed = read_tidy_csv(
-        b"indicator_id,area_code,period,sex,age,breakdown,category,value\n"
+    parsed = read_extract(
+        format="het_tidy",
+        content=b"indicator_id,area_code,period,sex,age,breakdown,category,value\n"
         b"smoking_adults,E06000032,2026,Persons,18+ yrs,total,,12.0\n",
         file_name="late.csv",
         indicators=store.query("indicator_catalogue"),
         areas=store.query("area_list"),
     )
-    from het.ingest.commit import commit_extract
-
-    result = commit_extract(store, parsed, loaded_by="t", source_kind="cli")
+    result = load_extract(store, parsed, loaded_by="t", source_kind="cli")
     assert result.derived_error == "RuntimeError: simulated failure in the statistics"
     assert store.meta("derived_error") == result.derived_error
     assert int(store.meta("derived_version")) < int(store.meta("observations_version"))
@@ -327,6 +346,24 @@ def test_rii_is_withheld_when_the_fitted_line_crosses_zero():
         dict(value=22.0, lower_ci95=21.0, upper_ci95=23.0),
         *quintiles(values, value_type="proportion", multiplier=100.0, half_width=0.5),
     )
-    gap = deprivation_gaps(obs.assign(comparison="similar"), repetitions=500).iloc[0]
+    gap = deprivation_gaps(
+        obs.assign(comparison="similar"), group_populations_table=EQUAL_FIFTHS, repetitions=500
+    ).iloc[0]
     assert gap["sii"] > 0  # the SII itself is fine
     assert pd.isna(gap["rii"]) and gap["rii_reason"].startswith("not meaningful")
+
+
+def test_gap_over_time_verdict_does_not_depend_on_row_order():
+    """The latest SII's sign orients the series: it must be taken per row, however the rows arrive.
+
+    (A reversed gap shrinking towards zero narrows; read in reverse period order beside another series, the
+    sign was once taken from the wrong rows.)
+    """
+    obs = pd.DataFrame({"indicator_id": ["smk"], "periodicity": ["calendar"]})
+    shrinking = sii_series([-10.0, -9.0, -8.0, -7.0, -6.0])
+    growing = sii_series([6.0, 7.0, 8.0, 9.0, 10.0]).assign(area_code=ENGLAND)
+    both = pd.concat([shrinking, growing], ignore_index=True)
+    shuffled = both.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    for frame in (both, shuffled, both.iloc[::-1].reset_index(drop=True)):
+        verdicts = gap_trend_table(frame, obs).set_index("area_code")["verdict"]
+        assert verdicts.to_dict() == {LUTON: NARROWING, ENGLAND: WIDENING}

@@ -14,7 +14,19 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from het.reference.indicators import (
+    JSNA_TOPICS,
+    LUTON_2040_PRIORITIES,
+    PRINCIPLE_IDS,
+    UNIT_MULTIPLIERS,
+    default_sii_transform,
+    indicator_problem,
+)
+from het.vocabulary import AREA_TYPES, SEXES
+
+__all__ = ["JSNA_TOPICS", "LUTON_2040_PRIORITIES", "PRINCIPLE_IDS", "UNIT_MULTIPLIERS"]
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # The store tables loaded from the catalogue, in load order: (table_name, csv_file_name).
 CATALOGUE_TABLES: tuple[tuple[str, str], ...] = (
@@ -34,27 +46,10 @@ SUPPORT_TABLES: tuple[tuple[str, str], ...] = (
 )
 FILE_NAMES: dict[str, str] = dict(CATALOGUE_TABLES + SUPPORT_TABLES)
 
-PRINCIPLE_IDS = tuple(range(9))  # 0 = overarching outcomes, 1..8 = the Marmot principles
-VALUE_TYPES = ("proportion", "rate", "mean", "life expectancy", "score", "count", "ratio")
-POLARITIES = ("high is good", "low is good", "no judgement")
-PERIODICITIES = ("calendar", "financial", "academic", "rolling 3 calendar", "rolling 3 financial")
-SEXES = ("Persons", "Male", "Female")
-JSNA_TOPICS = ("Population", "Starting well", "Living well", "Ageing well", "Wider determinants")
-LUTON_2040_PRIORITIES = (
-    "Inclusive economy",
-    "Improving wellbeing",
-    "Child-friendly town",
-    "Net zero town",
-    "Empowered community",
-)
-AREA_TYPES = ("country", "region", "local authority", "ward", "LSOA")
 WORKSTREAM_STATUSES = ("established", "in progress")
 LOGIC_MODEL_STAGES = ("inputs", "activities", "outputs", "outcomes", "impact")
 BROAD_ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
 GAP_TRENDS = ("narrowing", "widening", "stable")
-# Units whose multiplier is fixed: a '%' stored per 1 would be shown 100 times too small.
-UNIT_MULTIPLIERS = {"%": 100.0, "per 100": 100.0, "per 1,000": 1000.0, "per 100,000": 100000.0}
-SLUG = re.compile(r"[a-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("source"),
         _c("jsna_topic"),
         _c("luton2040_priority"),
+        _c("sii_transform", "bool", required=False),
     ),
     "areas": (
         _c("area_code"),
@@ -258,8 +254,12 @@ def _parse(table: str, position: int, col: Column, text: str):
 
 def _final_dtypes(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
+    if table == "indicators":  # blank: the default for the value type (transform rates and proportions)
+        default = out["value_type"].map(default_sii_transform).astype(bool)
+        out["sii_transform"] = out["sii_transform"].fillna(default).astype(bool)
     for col in COLUMNS[table]:
-        out[col.name] = out[col.name].astype(_DTYPES[(col.kind, col.required)])
+        kind = (col.kind, col.required or (table, col.name) == ("indicators", "sii_transform"))
+        out[col.name] = out[col.name].astype(_DTYPES[kind])
     return out
 
 
@@ -340,38 +340,18 @@ def _check_principles(principles: pd.DataFrame) -> None:
 
 def _check_indicators(indicators: pd.DataFrame, principles: pd.DataFrame) -> None:
     table = "indicators"
-    for position, slug in enumerate(indicators["indicator_id"]):
-        if SLUG.fullmatch(slug) is None:
-            raise _fail(table, _row(position), "indicator_id", f"'{slug}' must use only a-z, 0-9 and _")
+    for position, row in enumerate(indicators.to_dict("records")):
+        fields = {k: (None if _is_missing(v) else v) for k, v in row.items()}
+        for key in ("principle_id", "decimals"):
+            fields[key] = int(fields[key]) if fields[key] is not None else None
+        if fields["sii_transform"] is not None:
+            fields["sii_transform"] = bool(fields["sii_transform"])
+        problem = indicator_problem(fields)
+        if problem is not None:
+            raise _fail(table, _row(position), *problem)
     _check_unique(table, indicators, ["indicator_id"], "indicator_id")
     _check_unique(table, indicators, ["fingertips_id"], "fingertips_id")
     _check_known(table, indicators, "principle_id", principles["principle_id"], "principle_id")
-    _check_allowed(table, indicators, "value_type", VALUE_TYPES)
-    _check_allowed(table, indicators, "polarity", POLARITIES)
-    _check_allowed(table, indicators, "periodicity", PERIODICITIES)
-    _check_allowed(table, indicators, "jsna_topic", JSNA_TOPICS)
-    _check_allowed(table, indicators, "luton2040_priority", LUTON_2040_PRIORITIES)
-    for position, row in enumerate(indicators.itertuples(index=False)):
-        sexes = row.sexes.split(";")
-        if any(s not in SEXES for s in sexes) or len(set(sexes)) != len(sexes):
-            raise _fail(
-                table,
-                _row(position),
-                "sexes",
-                f"'{row.sexes}' must list Persons, Male and/or Female once each, separated by ';'",
-            )
-        if not row.multiplier > 0:
-            raise _fail(table, _row(position), "multiplier", f"{row.multiplier:g} must be greater than 0")
-        expected = UNIT_MULTIPLIERS.get(row.unit)
-        if expected is not None and row.multiplier != expected:
-            raise _fail(
-                table,
-                _row(position),
-                "multiplier",
-                f"unit '{row.unit}' needs multiplier {expected:g}, not {row.multiplier:g}",
-            )
-        if not 0 <= row.decimals <= 6:
-            raise _fail(table, _row(position), "decimals", f"{row.decimals} must be between 0 and 6")
     covered = set(indicators["principle_id"])
     for position, row in enumerate(principles.itertuples(index=False)):
         if row.principle_id not in covered:

@@ -1,0 +1,232 @@
+"""Refresh the derived tables (benchmarks, trends, gaps, gaps over time) for what a change touched.
+
+A change touches (indicator, area, sex, age) keys. Their derived results, and those that depend on them
+(queries/refresh_targets.sql: every area of a slice whose England value changed, the wards of a changed
+authority, the authority of a changed ward), are deleted and computed again from the observations they
+depend on (queries/refresh_input_keys.sql). Everything else stays as it was. Every derived result depends
+only on its own (indicator, sex, age) slice and, within it, on those inputs, so the outcome equals a full
+refresh exactly (tests/derived/test_refresh.py checks it on random sequences of loads and withdrawals).
+
+The refresh runs in a transaction of its own after the change has committed: a statistics failure never
+undoes a load. A failure is recorded (meta 'derived_error') and the next refresh is a full one. While a
+refresh runs, meta 'derived_running' says how far it is, for every page to show.
+Only het.loads calls refresh().
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
+from het.store import Store, now_utc, read_query, set_meta
+from het.vocabulary import ENGLAND
+
+KEY = ["indicator_id", "area_code", "sex", "age"]
+# Inputs computed together: bounded so that memory stays bounded on a national-scale store.
+BATCH_ROWS = 400_000
+# Derived tables cleared wholesale by a full refresh: constant statements over a fixed list of tables.
+_CLEAR = {
+    "benchmark_results": "DELETE FROM benchmark_results",
+    "trend_results": "DELETE FROM trend_results",
+    "gap_results": "DELETE FROM gap_results",
+    "gap_trends": "DELETE FROM gap_trends",
+}
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Touched:
+    """The (indicator, area, sex, age) keys a change touched; keys=None means everything."""
+
+    keys: pd.DataFrame | None
+
+    @classmethod
+    def everything(cls) -> Touched:
+        return cls(None)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Touched:
+        """The keys of an observations frame (indicator_id, area_code, sex, age columns)."""
+        keys = frame[KEY].astype(str).drop_duplicates().reset_index(drop=True)
+        return cls(keys)
+
+    @property
+    def is_everything(self) -> bool:
+        return self.keys is None
+
+    def __len__(self) -> int:
+        return -1 if self.keys is None else len(self.keys)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What a refresh did: how many keys it recomputed, and the error that stopped it, if any."""
+
+    targets: int
+    full: bool
+    error: str | None = None
+
+
+def needs_full_refresh(store: Store) -> bool:
+    """True when an earlier refresh failed or never ran (a crash between commit and refresh)."""
+    derived = int(store.meta("derived_version") or 0)
+    observed = int(store.meta("observations_version") or 0)
+    return bool(store.meta("derived_error")) or derived < observed
+
+
+def refresh(
+    store: Store,
+    touched: Touched,
+    *,
+    repetitions: int = SII_REPETITIONS,
+    progress: Progress | None = None,
+) -> RefreshResult:
+    """Recompute the derived results a change touched, in a transaction of its own.
+
+    Returns what was done; on failure the error is recorded in meta 'derived_error' (shown by every
+    page) and returned, the derived tables stay as they were, and the next refresh is a full one.
+    """
+    _set_running(store, {"started_at": now_utc().isoformat(timespec="seconds"), "done": 0, "total": 0})
+    try:
+        with store.transaction() as cur:
+            count, full = refresh_in_transaction(
+                cur, touched, repetitions=repetitions, progress=_reporting(store, progress)
+            )
+            set_meta(cur, "derived_error", "")
+    except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose the committed change
+        message = f"{type(exc).__name__}: {exc}"
+        with store.transaction(bump_version=False) as cur:
+            set_meta(cur, "derived_error", message)
+        return RefreshResult(0, touched.is_everything, message)
+    finally:
+        _set_running(store, None)
+    return RefreshResult(count, full)
+
+
+def refresh_in_transaction(
+    cur: duckdb.DuckDBPyConnection,
+    touched: Touched,
+    *,
+    repetitions: int = SII_REPETITIONS,
+    progress: Progress | None = None,
+) -> tuple[int, bool]:
+    """The refresh's reads and writes inside the caller's transaction; returns (targets, full)."""
+    version = cur.execute(read_query("current_data_version")).fetchall()[0][0]
+    full = touched.is_everything
+    if full:
+        targets = cur.execute(read_query("all_observation_keys")).df()
+    else:
+        cur.register("touched_keys", touched.keys)
+        try:
+            targets = cur.execute(read_query("refresh_targets"), {"england_code": ENGLAND}).df()
+        finally:
+            cur.unregister("touched_keys")
+    pack = cur.execute(read_query("deprivation_group_populations")).df()
+    results = _compute_in_batches(cur, targets, pack, repetitions=repetitions, progress=progress)
+    _write(cur, targets, results, version=version, full=full)
+    set_meta(cur, "derived_version", str(version))
+    return len(targets), full
+
+
+def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> DerivedResults:
+    """compute_derived over the targets' inputs, a batch of indicators at a time, keeping target rows."""
+    sizes = targets.groupby("indicator_id", sort=True).size()
+    # A slice's inputs are about its targets' rows; batch indicators so each batch's targets stay bounded.
+    batches, current, current_size = [], [], 0
+    for indicator, size in sizes.items():
+        if current and current_size + size > BATCH_ROWS // 25:
+            batches.append(current)
+            current, current_size = [], 0
+        current.append(indicator)
+        current_size += size
+    if current:
+        batches.append(current)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
+    done = 0
+    for batch in batches:
+        batch_targets = targets[targets["indicator_id"].isin(batch)]
+        inputs = _inputs(cur, batch_targets)
+        if not inputs.empty:
+            results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
+            for name in DERIVED_TABLES:
+                frame = getattr(results, name)
+                if not frame.empty:
+                    parts[name].append(_keep_targets(frame, batch_targets))
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(sizes), ", ".join(batch))
+    frames = {
+        name: pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+        for name, found in parts.items()
+    }
+    return DerivedResults(**frames)
+
+
+def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
+    cur.register("targets", targets)
+    try:
+        keys = cur.execute(read_query("refresh_input_keys"), {"england_code": ENGLAND}).df()
+    finally:
+        cur.unregister("targets")
+    cur.register("input_keys", keys)
+    try:
+        return cur.execute(read_query("gap_inputs")).df()
+    finally:
+        cur.unregister("input_keys")
+
+
+def _keep_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a derived frame whose key is a target (inputs read for context are not results)."""
+    keys = frame[KEY].astype(str)
+    wanted = pd.MultiIndex.from_frame(targets[KEY].astype(str))
+    return frame[pd.MultiIndex.from_frame(keys).isin(wanted)]
+
+
+def _write(cur, targets: pd.DataFrame, results: DerivedResults, *, version: int, full: bool) -> None:
+    if full:
+        for name in DERIVED_TABLES:
+            cur.execute(_CLEAR[name])
+    else:
+        cur.register("targets", targets)
+        try:
+            for name in DERIVED_TABLES:
+                cur.execute(read_query(f"delete_{name}_of_targets"))
+        finally:
+            cur.unregister("targets")
+    for name in DERIVED_TABLES:
+        frame = getattr(results, name)
+        if frame.empty:
+            continue
+        columns = [c for c in _table_columns(cur, name) if c in frame.columns]
+        cur.append(name, frame[columns].assign(data_version=version), by_name=True)
+
+
+def _table_columns(cur, table: str) -> list[str]:
+    return cur.execute(read_query("table_columns"), {"table_name": table}).df()["column_name"].tolist()
+
+
+def _set_running(store: Store, state: dict | None) -> None:
+    """Say (outside the refresh's transaction, so every page sees it) whether a refresh runs, how far."""
+    with store.transaction(bump_version=False) as cur:
+        set_meta(cur, "derived_running", json.dumps(state) if state else "")
+
+
+def _reporting(store: Store, progress: Progress | None) -> Progress:
+    def report(done: int, total: int, label: str) -> None:
+        state = json.loads(store.meta("derived_running") or "{}")
+        _set_running(store, {**state, "done": done, "total": total, "indicators": label})
+        if progress is not None:
+            progress(done, total, label)
+
+    return report
+
+
+def refresh_state(store: Store) -> dict | None:
+    """The running refresh's progress (started_at, done, total, indicators), or None when none runs."""
+    text = store.meta("derived_running")
+    return json.loads(text) if text else None

@@ -1,0 +1,141 @@
+"""The one write path: every change to the store goes through here, then the refresh of what it touched.
+
+Loading an extract, withdrawing one, reloading the reference data, loading the demo, adding a local
+indicator and bringing a new store to a usable state each call a function of this module. It commits
+through het.ingest or het.reference (each commit is one transaction that either happens whole or not at
+all) and then refreshes the derived results the change touched (het.derived.refresh), in a transaction of
+its own, so a statistics failure never undoes a committed change. Nothing else calls the refresh.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract
+from het.derived.refresh import Progress, RefreshResult, Touched, needs_full_refresh, refresh
+from het.ingest import commit as observation_commits
+from het.ingest import indicators as local_indicators
+from het.ingest import kpis as kpi_commits
+from het.ingest.parsed import LoadResult, ParsedExtract
+from het.reference.loader import geography_dir_from_env, load_reference, reference_is_current
+from het.store import Store, set_meta
+
+
+def _refresh(store: Store, touched: Touched, progress: Progress | None) -> RefreshResult:
+    """Refresh what a change touched, or everything when an earlier refresh failed or never ran."""
+    if needs_full_refresh(store):
+        touched = Touched.everything()
+    return refresh(store, touched, progress=progress)
+
+
+def load_extract(
+    store: Store,
+    parsed: ParsedExtract,
+    *,
+    loaded_by: str,
+    source_kind: str,
+    note: str | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Commit a checked extract of any format, then refresh the derived results its rows touch.
+
+    KPI files update KPIs (no derived results depend on them); the other formats add observations.
+    Errors raise het.ingest.problems.ExtractRejected and write nothing. A file already loaded is not
+    loaded again (and nothing is refreshed).
+    """
+    if parsed.format == kpi_commits.FORMAT:
+        return kpi_commits.commit_kpis(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)
+    stale = needs_full_refresh(store)
+    result = observation_commits.commit_extract(
+        store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note
+    )
+    if result.already_loaded and not stale:
+        return result
+    touched = Touched.everything() if stale else Touched.of(parsed.observations)
+    refreshed = refresh(store, touched, progress=progress)
+    return _with_error(result, refreshed)
+
+
+def withdraw_extract(
+    store: Store, extract_id: int, *, by_user: str, note: str | None = None, progress: Progress | None = None
+) -> RefreshResult:
+    """Withdraw an active extract (the values it replaced become current again), then refresh what it touched."""
+    observation_commits.withdraw_extract(store, extract_id, by_user=by_user, note=note)
+    touched = Touched(store.query("extract_observation_keys", extract_id=extract_id))
+    return _refresh(store, touched, progress)
+
+
+def reload_reference(store: Store, *, geography_dir: Path | None = None) -> str:
+    """Replace the catalogue and geography (a pack, or the embedded summary), then refresh everything.
+
+    Remembers the pack's folder for the next start. Returns a line saying which geography was used.
+    """
+    source = load_reference(store, geography_dir=geography_dir)
+    with store.transaction(bump_version=False) as cur:
+        set_meta(cur, "geography_dir", str(geography_dir) if geography_dir else "")
+    refresh(store, Touched.everything())
+    return source
+
+
+def load_demo(store: Store) -> LoadResult:
+    """Generate the demonstration extract and load it through the upload path."""
+    return load_extract(
+        store, demo_extract(store), loaded_by=DEMO_LOADED_BY, source_kind="demo", note=DEMO_NOTE
+    )
+
+
+def add_local_indicator(store: Store, **metadata) -> dict:
+    """Add an analyst's indicator to the catalogue (origin 'local'); no derived result depends on it yet."""
+    return local_indicators.add_local_indicator(store, **metadata)
+
+
+def _with_error(result: LoadResult, refreshed: RefreshResult) -> LoadResult:
+    return result if refreshed.error is None else dataclasses.replace(result, derived_error=refreshed.error)
+
+
+# -- bringing a store to a usable state ---------------------------------------------------------------
+
+
+def remembered_geography_dir(store: Store) -> Path | None:
+    """The geography pack folder: HET_GEOGRAPHY_DIR, else the one last loaded if it still exists."""
+    from_env = geography_dir_from_env()
+    if from_env is not None:
+        return from_env
+    remembered = store.meta("geography_dir")
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return None
+
+
+def has_any_extract(store: Store) -> bool:
+    return not store.query("extract_register").empty
+
+
+def prepare_store(store: Store, *, geography_dir: Path | None = None, demo: bool = True) -> list[str]:
+    """Load missing or changed reference data and, on a store that never had an extract, the demo.
+
+    A withdrawn demo stays withdrawn: the demo is only generated when the register is empty. A store whose
+    derived results lag its values (a refresh that failed or was cut off) is refreshed in full.
+    Returns what was done, one line each.
+    """
+    done = []
+    geography_dir = geography_dir or remembered_geography_dir(store)
+    if geography_dir is not None and not (geography_dir / "geography.toml").is_file():
+        raise FileNotFoundError(
+            f"no geography.toml in {geography_dir}: point HET_GEOGRAPHY_DIR at a folder laid out like "
+            "shared/data (see README)"
+        )
+    if not reference_is_current(store, geography_dir=geography_dir):
+        reload_reference(store, geography_dir=geography_dir)
+        done.append(f"loaded reference data ({store.meta('geography_source')})")
+    if demo and not has_any_extract(store):
+        result = load_demo(store)
+        done.append(f"loaded the demonstration extract {result.file_name}: {result.rows_loaded:,} rows")
+    elif needs_full_refresh(store):
+        outcome = refresh(store, Touched.everything())
+        done.append(
+            "recomputed the gap statistics, which lagged the values"
+            + (f" (failed: {outcome.error})" if outcome.error else "")
+        )
+    return done

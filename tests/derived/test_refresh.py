@@ -1,0 +1,175 @@
+"""The incremental refresh equals a full refresh exactly, after random sequences of loads and withdrawals."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from het.derived.gaps import DERIVED_TABLES
+from het.derived.refresh import Touched, refresh, refresh_in_transaction
+from het.ingest import read_extract
+from het.loads import load_extract, withdraw_extract
+from het.store import Store
+
+TIDY_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "period",
+    "period_sort",
+    "sex",
+    "age",
+    "breakdown",
+    "category",
+    "category_rank",
+    "value",
+    "lower_ci95",
+    "upper_ci95",
+    "count",
+    "denominator",
+]
+
+
+@pytest.fixture
+def store(demo_store_path, tmp_path):
+    path = tmp_path / "het.duckdb"
+    shutil.copy(demo_store_path, path)
+    with Store(path) as opened:
+        yield opened
+
+
+def derived_tables(cur) -> dict[str, pd.DataFrame]:
+    """Every derived table without its version stamp, in a fixed row order."""
+    out = {}
+    for name in DERIVED_TABLES:
+        frame = cur.execute(f"SELECT * EXCLUDE (data_version) FROM {name}").df()  # noqa: S608 - fixed names
+        out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return out
+
+
+def full_refresh_tables(store: Store) -> dict[str, pd.DataFrame]:
+    """What a full refresh would store now, computed in a transaction that is then rolled back."""
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        refresh_in_transaction(cur, Touched.everything())
+        return derived_tables(cur)
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
+
+
+def assert_same(incremental: dict, full: dict, step: str) -> None:
+    for name in DERIVED_TABLES:
+        pd.testing.assert_frame_equal(
+            incremental[name], full[name], check_exact=True, obj=f"{name} after {step}"
+        )
+
+
+def revision(store: Store, rng: np.random.Generator, *, n_slices: int) -> bytes:
+    """A het tidy file revising (and sometimes dropping or adding periods of) random slices of the store."""
+    current = store.cursor().execute("SELECT * FROM current_observations").df()
+    slices = current[["indicator_id", "sex", "age"]].drop_duplicates()
+    picked = slices.sample(n=min(n_slices, len(slices)), random_state=int(rng.integers(1 << 31)))
+    rows = current.merge(picked, on=["indicator_id", "sex", "age"])
+    areas = rows["area_code"].unique()
+    # Some areas of the slices only (England, an authority, some wards, sometimes a whole ward set).
+    keep = rng.choice(areas, size=max(1, int(len(areas) * rng.uniform(0.1, 0.7))), replace=False)
+    rows = rows[rows["area_code"].isin(keep)].copy()
+    rows = rows.sample(frac=rng.uniform(0.3, 1.0), random_state=int(rng.integers(1 << 31)))
+    factor = rng.uniform(0.9, 1.1, size=len(rows))
+    for column in ("value", "lower_ci95", "upper_ci95"):
+        rows[column] = rows[column] * factor
+    proportion = rows["indicator_id"].isin(
+        store.query("indicator_catalogue").query("value_type == 'proportion'")["indicator_id"]
+    )
+    cap = rows["indicator_id"].map(store.query("indicator_catalogue").set_index("indicator_id")["multiplier"])
+    for column in ("value", "lower_ci95", "upper_ci95"):
+        rows.loc[proportion, column] = rows.loc[proportion, column].clip(upper=cap[proportion] * 0.999)
+    rows = rows.assign(period=rows["period_label"], category=rows["category"].fillna(""))
+    buffer = io.StringIO()
+    rows[TIDY_COLUMNS].to_csv(buffer, index=False, float_format="%.9g")
+    return buffer.getvalue().encode()
+
+
+def load(store: Store, content: bytes, name: str) -> None:
+    parsed = read_extract(
+        content,
+        file_name=name,
+        indicators=store.query("indicator_catalogue"),
+        areas=store.query("area_list"),
+        format="het_tidy",
+    )
+    assert not parsed.problems.errors, parsed.problems.errors[:3]
+    result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    assert result.derived_error is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_refresh_equals_a_full_refresh_over_random_loads_and_withdrawals(store, seed):
+    rng = np.random.default_rng(seed)
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "the demo load")
+    for step in range(6):
+        active = store.query("extract_register").query("status == 'active'")
+        if step > 0 and len(active) > 1 and rng.uniform() < 0.4:
+            extract_id = int(rng.choice(active["extract_id"].to_numpy()))
+            withdraw_extract(store, extract_id, by_user="test")
+            what = f"withdrawing extract {extract_id}"
+        else:
+            load(store, revision(store, rng, n_slices=int(rng.integers(1, 4))), f"rev{seed}_{step}.csv")
+            what = f"load {step}"
+        assert_same(derived_tables(store.cursor()), full_refresh_tables(store), what)
+
+
+def test_a_load_touches_only_its_slices(store):
+    """A revision of one indicator's Luton total leaves every other indicator's rows as they were."""
+    before = derived_tables(store.cursor())
+    version_before = int(store.meta("derived_version"))
+    current = (
+        store.cursor()
+        .execute(
+            "SELECT * FROM current_observations WHERE indicator_id = 'smoking_adults' AND area_code = 'E06000032' "
+            "AND breakdown = 'total'"
+        )
+        .df()
+    )
+    rows = current.assign(value=current["value"] + 0.5, period=current["period_label"], category="")
+    buffer = io.StringIO()
+    rows[TIDY_COLUMNS].to_csv(buffer, index=False)
+    load(store, buffer.getvalue().encode(), "smoking.csv")
+    stamps = (
+        store.cursor()
+        .execute("SELECT indicator_id, area_code, max(data_version) FROM benchmark_results GROUP BY ALL")
+        .df()
+    )
+    touched = stamps[stamps["max(data_version)"] > version_before]
+    assert set(touched["indicator_id"]) == {"smoking_adults"}
+    # Luton and its wards (benchmarked against Luton) were recomputed; England and the comparators were not.
+    assert "E06000032" in set(touched["area_code"]) and "E92000001" not in set(touched["area_code"])
+    after = derived_tables(store.cursor())
+    others = {name: frame[frame["indicator_id"] != "smoking_adults"] for name, frame in before.items()}
+    for name in DERIVED_TABLES:
+        kept = after[name][after[name]["indicator_id"] != "smoking_adults"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(kept, others[name].reset_index(drop=True), check_exact=True)
+
+
+def test_a_failed_refresh_is_recorded_and_the_next_one_is_full(store, monkeypatch):
+    import het.derived.refresh as refresh_module
+
+    real = refresh_module.compute_derived
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(refresh_module, "compute_derived", broken)
+    outcome = refresh(store, Touched.everything())
+    assert outcome.error == "RuntimeError: simulated failure"
+    assert store.meta("derived_error") == outcome.error
+    monkeypatch.setattr(refresh_module, "compute_derived", real)
+    rng = np.random.default_rng(7)
+    load(store, revision(store, rng, n_slices=1), "after_failure.csv")
+    assert store.meta("derived_error") == ""
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "the load after a failure")
