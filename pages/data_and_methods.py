@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from het.tables import (
+from het.ui.data import data_and_methods
+from het.ui.extracts import extract_actions
+from het.views.tables import (
     ATTRIBUTION,
     METHODS_FILE,
     SOURCES_FILE,
@@ -10,8 +12,6 @@ from het.tables import (
     read_text_file,
     register_table,
 )
-from het.ui.data import data_and_methods
-from het.ui.extracts import extract_actions
 
 data = data_and_methods()
 if flash := st.session_state.pop("flash", None):

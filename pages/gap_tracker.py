@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from het import scorecard
 from het.ui.card import empty_state
 from het.ui.leads import apply_filters, gap_filters, gap_table, verdict_counts
 from het.ui.reads_leads import gap_tracker_reads
+from het.views import scorecard
 
 data = gap_tracker_reads()
 area = data.authority_name

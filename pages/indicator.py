@@ -5,11 +5,12 @@ All state (indicator, sex, age, period, breakdown) lives in the URL, so a pasted
 
 import streamlit as st
 
-from het import indicator_view as view
 from het.ui import indicator_panels as panels
 from het.ui.card import empty_state
 from het.ui.reads_indicator import indicator_page_data
 from het.ui.state import url_choice
+from het.views import indicator as view
+from het.views import principle as principle_view
 
 data = indicator_page_data(st.query_params.get("indicator"))
 names = dict(zip(data.catalogue["indicator_id"], data.catalogue["name"], strict=True))
@@ -26,7 +27,7 @@ with pick:
     )
 if chosen != data.indicator_id:
     data = indicator_page_data(chosen)
-header.title(view.indicator_question(data.meta, authority_name=data.authority_name))
+header.title(principle_view.indicator_question(data.meta, authority_name=data.authority_name))
 header.caption(str(data.meta["definition"]))
 
 selection = panels.controls(data, (sex_col, age_col, period_col))

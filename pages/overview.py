@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from het import scorecard
 from het.format import safe_csv_bytes
 from het.ui.card import empty_state
 from het.ui.leads import rug_card, scorecard_block
 from het.ui.reads_leads import overview_reads
 from het.ui.state import url_choice
+from het.views import scorecard
 
 data = overview_reads()
 area = data.authority_name

@@ -5,10 +5,10 @@ The principle lives in the URL (?principle=0..8), so a pasted link opens the sam
 
 import streamlit as st
 
-from het import indicator_view as view
 from het.ui import principle_panels as panels
 from het.ui.reads_indicator import principle_page_data
 from het.ui.state import url_choice, url_value
+from het.views import principle as principle_view
 
 data = principle_page_data(url_value("principle", range(9)))
 short = dict(zip(data.principles["principle_id"].astype(int), data.principles["short_label"], strict=True))
@@ -23,7 +23,9 @@ chosen = url_choice(
 if chosen != data.principle_id:
     data = principle_page_data(chosen)
 header.title(
-    view.principle_question(data.principle_id, short[data.principle_id], authority_name=data.authority_name)
+    principle_view.principle_question(
+        data.principle_id, short[data.principle_id], authority_name=data.authority_name
+    )
 )
 description = data.principles.set_index("principle_id").loc[data.principle_id, "description"]
 header.markdown(f"**{data.label}**")

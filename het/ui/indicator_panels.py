@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from het import charts, palette
-from het import indicator_view as view
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import url_choice
+from het.views import indicator as view
 
 # Streamlit fits a stretched chart's title, legend and axes inside the spec's height, so the builders'
 # default heights leave a short plot on a wide screen: the page asks for a taller chart (data unchanged).

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het import palette, scorecard
+from het import palette
 from het.charts import tartan_rug
 from het.format import safe_csv_bytes
 from het.stats.benchmark import NOT_COMPARED
 from het.ui.card import About, chart_card, empty_state
 from het.ui.state import url_choice
+from het.views import scorecard
 
 PRINCIPLE_PAGE = "pages/principle.py"
 INDICATOR_PAGE = "pages/indicator.py"

@@ -5,16 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from het import charts
-from het import indicator_view as view
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import PrinciplePageData
+from het.views import indicator as view
+from het.views import principle as principle_view
 
 INDICATOR_PAGE = "pages/indicator.py"
 LINKS_PER_ROW = 3
 
 
 def trends_card(data: PrinciplePageData) -> None:
-    frame = view.principle_multiples_frame(data.series, authority_code=data.authority_code)
+    frame = principle_view.principle_multiples_frame(data.series, authority_code=data.authority_code)
     if frame.empty:
         empty_state("No values are loaded yet for this principle's indicators.")
         return
@@ -36,7 +37,7 @@ def trends_card(data: PrinciplePageData) -> None:
 
 
 def gap_section(data: PrinciplePageData) -> None:
-    table = view.principle_gap_table(
+    table = principle_view.principle_gap_table(
         data.series,
         data.gaps,
         data.gap_trends,
@@ -84,7 +85,7 @@ def workstream_section(data: PrinciplePageData) -> None:
         empty_state("No workstream is linked to this principle yet (data/workstream_principles.csv).")
         return
     st.dataframe(
-        view.workstream_table(data.workstreams, data.kpis, data.actions),
+        principle_view.workstream_table(data.workstreams, data.kpis, data.actions),
         hide_index=True,
         width="stretch",
         key="principle_workstreams",
@@ -99,7 +100,10 @@ def workstream_section(data: PrinciplePageData) -> None:
                 empty_state(NO_KPIS.format(name=row.name))
             else:
                 st.dataframe(
-                    view.kpi_table(kpis), hide_index=True, width="stretch", key=f"kpis_{row.workstream_id}"
+                    principle_view.kpi_table(kpis),
+                    hide_index=True,
+                    width="stretch",
+                    key=f"kpis_{row.workstream_id}",
                 )
                 st.caption(
                     "Progress: target met when the latest value reaches the target; otherwise the direction "
@@ -109,7 +113,7 @@ def workstream_section(data: PrinciplePageData) -> None:
                 st.caption("No actions recorded for this workstream.")
             else:
                 st.dataframe(
-                    view.action_table(actions),
+                    principle_view.action_table(actions),
                     hide_index=True,
                     width="stretch",
                     key=f"actions_{row.workstream_id}",

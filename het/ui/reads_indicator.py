@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het.indicator_view import ENGLAND
 from het.ui.data import cache_key, get_store
+from het.vocabulary import ENGLAND
 
 
 def _authority(store) -> tuple[str, str, str | None]:

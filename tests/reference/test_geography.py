@@ -31,7 +31,7 @@ from het.reference.geography import (
     ward_summary_frame,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
 SCHEMA_DIR = REPO / "queries" / "schema"
 LUTON = "E06000032"
@@ -42,7 +42,7 @@ WD23_CODES = {f"E0501{n}" for n in range(4735, 4755)}
 
 def pack_dir_or_skip() -> Path:
     candidate = Path(
-        os.environ.get("HET_GEOGRAPHY_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"
+        os.environ.get("HET_GEOGRAPHY_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data"
     )
     if not (candidate / "geography.toml").is_file():
         pytest.skip(f"shared geography pack not found at {candidate}: set HET_GEOGRAPHY_DIR")

@@ -1,4 +1,4 @@
-"""het.scorecard on small hand-made frames: the scorecard, the tartan rug, the gap tracker and its filters."""
+"""het.views.scorecard on small hand-made frames: the scorecard, the tartan rug, the gap tracker and its filters."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from het import charts, scorecard
-from het.scorecard import (
+from het import charts
+from het.views import scorecard
+from het.views.scorecard import (
     ALL,
     LATEST_COLUMNS,
     NO_RANGE_INTERVAL,
@@ -19,7 +20,7 @@ from het.scorecard import (
     needs_attention,
     tartan_rug_frame,
 )
-from het.scorecard import (
+from het.views.scorecard import (
     scorecard as build_scorecard,
 )
 

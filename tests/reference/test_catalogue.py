@@ -13,7 +13,7 @@ import pytest
 from het.reference.catalogue import CATALOGUE_TABLES, DATA_DIR, FILE_NAMES, read_catalogue, validate_catalogue
 from het.store import Store
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "queries" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "queries" / "schema"
 
 # The candidate Fingertips indicators listed by principle in DOMAIN.md.
 DOMAIN_FINGERTIPS_IDS = {

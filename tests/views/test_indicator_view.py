@@ -1,4 +1,4 @@
-"""het.indicator_view: the Indicator and Principle pages' frames, from small hand-made frames."""
+"""het.views.indicator: the Indicator and Principle pages' frames, from small hand-made frames."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from het import indicator_view as view
 from het.derived.gaps import deprivation_gaps
+from het.views import indicator as view
+from het.views import principle as principle_view
 
 LUTON, ENGLAND, REGION = "E06000032", "E92000001", "E12000006"
 
@@ -438,7 +439,7 @@ def test_principle_gap_table_hand_checked():
             }
         ]
     )
-    table = view.principle_gap_table(
+    table = principle_view.principle_gap_table(
         series, gaps, trends, markers, authority_code=LUTON, authority_name="Luton"
     )
     assert table.to_dict("records") == [
@@ -472,7 +473,7 @@ def test_principle_multiples_name_panels_by_sex_where_an_indicator_has_several()
             for code, name in ((LUTON, "Luton"), (ENGLAND, "England"))
         ]
     )
-    frame = view.principle_multiples_frame(series, authority_code=LUTON)
+    frame = principle_view.principle_multiples_frame(series, authority_code=LUTON)
     assert list(dict.fromkeys(frame["panel"])) == [
         "Life expectancy (male)",
         "Life expectancy (female)",
@@ -502,7 +503,10 @@ def test_principle_multiples_name_panels_by_sex_where_an_indicator_has_several()
     ],
 )
 def test_kpi_progress(baseline, latest, target, polarity, expected):
-    assert view.kpi_progress(baseline=baseline, latest=latest, target=target, polarity=polarity) == expected
+    assert (
+        principle_view.kpi_progress(baseline=baseline, latest=latest, target=target, polarity=polarity)
+        == expected
+    )
 
 
 def test_workstream_and_kpi_tables_say_what_is_missing():
@@ -546,12 +550,12 @@ def test_workstream_and_kpi_tables_say_what_is_missing():
     actions = pd.DataFrame(
         [{"workstream_id": "a", "title": "Do it", "lead": None, "status": "reported", "due": None}]
     )
-    table = view.workstream_table(workstreams, kpis, actions)
+    table = principle_view.workstream_table(workstreams, kpis, actions)
     assert table["Workstream"].tolist() == ["A (also: Alpha)", "B"]
     assert table["Chair"].tolist() == ["not recorded", "Council"]
     assert table["KPIs"].tolist() == ["none loaded yet", "1"]
     assert table["Actions"].tolist() == [1, 0]
-    assert view.kpi_table(kpis).iloc[0].to_dict() == {
+    assert principle_view.kpi_table(kpis).iloc[0].to_dict() == {
         "KPI": "Homes retrofitted",
         "Baseline": "100 (2022/23)",
         "Latest": "150 (2024/25)",
@@ -562,15 +566,15 @@ def test_workstream_and_kpi_tables_say_what_is_missing():
 
 
 def test_questions_are_questions():
-    assert view.indicator_question({"short_name": "School readiness"}, authority_name="Luton") == (
+    assert principle_view.indicator_question({"short_name": "School readiness"}, authority_name="Luton") == (
         "How is Luton doing on school readiness, and where are the gaps?"
     )
-    assert view.indicator_question({"short_name": "PM2.5 concentration"}, authority_name="Luton").startswith(
-        "How is Luton doing on PM2.5"
-    )
-    assert view.principle_question(3, "Fair employment", authority_name="Luton") == (
+    assert principle_view.indicator_question(
+        {"short_name": "PM2.5 concentration"}, authority_name="Luton"
+    ).startswith("How is Luton doing on PM2.5")
+    assert principle_view.principle_question(3, "Fair employment", authority_name="Luton") == (
         "Is Luton improving on principle 3, fair employment, and are the gaps closing?"
     )
-    assert view.principle_question(0, "Overarching outcomes", authority_name="Luton").endswith(
+    assert principle_view.principle_question(0, "Overarching outcomes", authority_name="Luton").endswith(
         "outcomes, and are the gaps closing?"
     )
