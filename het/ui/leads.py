@@ -1,6 +1,6 @@
 """The Leads Group pages' pieces: scorecard blocks, the tartan rug card, and the gap tracker's filters and table.
 
-Colours come from het.palette and always sit beside their text symbol ('▼ worse'), so nothing is said by
+Colours come from het.charts.palette and always sit beside their text symbol ('▼ worse'), so nothing is said by
 colour alone. Links to the Principle and Indicator pages carry their state in query parameters.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het import palette
-from het.charts import tartan_rug
+from het.charts import palette
+from het.charts.rug import tartan_rug
 from het.format import safe_csv_bytes
 from het.stats.benchmark import NOT_COMPARED
 from het.ui.card import About, chart_card, empty_state
@@ -23,7 +23,7 @@ from het.views import scorecard
 PRINCIPLE_PAGE = "pages/principle.py"
 INDICATOR_PAGE = "pages/indicator.py"
 ALL = scorecard.ALL
-# Scorecard columns: indicator, Luton beside England, comparison, trend, deprivation gap, worst groups.
+# Scorecard columns: indicator, authority beside England, comparison, trend, deprivation gap, worst groups.
 SCORECARD_WIDTHS = [2.3, 1.35, 1.55, 1.35, 2.0, 2.4]
 SCORECARD_HEADINGS = [
     "Indicator and its latest period",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from het import charts
+from het.charts.trend import small_multiples
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import PrinciplePageData
 from het.views import indicator as view
@@ -21,7 +21,7 @@ def trends_card(data: PrinciplePageData) -> None:
         return
     sources = sorted(set(data.indicators["source"]))
     chart_card(
-        charts.small_multiples(frame, name_field="panel", columns=3, panel_width=230),
+        small_multiples(frame, authority=data.authority_name, name_field="panel", columns=3, panel_width=230),
         frame,
         key="principle_trends",
         title=f"{data.authority_name} and England over time, one panel per indicator",

@@ -174,7 +174,8 @@ def test_the_checks_read_a_categorical_column_exactly_as_the_same_text_as_str():
     import numpy as np
     import pandas as pd
 
-    from het.ingest.checks import codes, parse_numbers, strip
+    from het.ingest.numbers import parse_numbers
+    from het.ingest.text_codes import codes, strip
 
     texts = ["2", " 1,349 ", "*", "", "2", "x1", "1,5", "3.5e2", "2"]
     first_met = ["2", " 1,349 ", "*", "", "x1", "1,5", "3.5e2"]

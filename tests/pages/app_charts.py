@@ -7,9 +7,9 @@ import json
 import pandas as pd
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from het.charts import chart_data
+from het.charts.data import chart_data
 
-# Fields the hex map adds to each row to draw it (het.charts.hex_features); the rest are the frame's rows.
+# Fields the hex map adds to each row to draw it (het.charts.maps.hex_features); the rest are the frame's rows.
 HEX_FEATURE_FIELDS = ("type", "geometry", "hex_x", "hex_y", "hex_label")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from het import palette
+from het.charts import palette
 from het.loads import withdraw_extract
 from het.store import ROOT, Store
 from het.ui.leads import GapFilters

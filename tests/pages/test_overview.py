@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from het import palette
-from het.charts import chart_data
+from het.charts import palette
+from het.charts.data import chart_data
 from het.loads import withdraw_extract
 from het.store import ROOT, Store
 from het.ui.nav import PAGES
@@ -195,7 +195,7 @@ def rug_rows(at: AppTest) -> tuple[list[dict], list[dict]]:
     """The rows the chart inlines and the Table tab's rows.
 
     Streamlit sends a chart's inline dataset beside its Vega-Lite spec, as Arrow, with the spec naming it:
-    put it back into the spec and read it with het.charts.chart_data, as any het chart is read.
+    put it back into the spec and read it with het.charts.data.chart_data, as any het chart is read.
     """
     (chart,) = at.get("vega_lite_chart")
     spec = json.loads(chart.proto.spec)

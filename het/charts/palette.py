@@ -6,12 +6,16 @@ too, and charts print it beside the colour. The comparison colours follow Finger
 (Okabe & Ito 2008), greys for similar and not compared, and purples for the no-judgement labels
 ('higher' / 'lower'), so that no chart ever relies on telling red from green.
 Filled symbols mean a judgement was made; hollow ones mean none was (no judgement, not compared).
+Trend lines are coloured by the part a series plays (the authority, England, the region, a comparator),
+worked out from the authority's name given by the caller (`series_role`), so no area's name is a colour key.
 
 Text on a coloured fill uses `text_colour_for(fill)`: black or white, whichever contrasts more by the
 WCAG 2.x relative-luminance formula, which always gives at least 4.58:1 (above AA's 4.5:1).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import altair as alt
 
@@ -64,12 +68,19 @@ COMPARISON_SYMBOLS: dict[str, str] = {
     NOT_COMPARED: "○",
 }
 
-# Lines on trend charts. Comparator authorities are context, so they are drawn thin and grey.
-SERIES_COLOURS: dict[str, str] = {
-    "Luton": "#332288",  # indigo (Tol)
-    "England": INK,  # drawn dashed
-    "region": "#44AA99",  # teal (Tol)
-    "comparator": "#BBBBBB",
+# Lines on trend charts, by the part a series plays, never by an area's name: the authority is whichever
+# area the store holds wards for. Comparator authorities are context, so they are drawn thin and grey.
+ENGLAND_SERIES = "England"  # England's series name on every chart: the benchmark, never the authority
+AUTHORITY_ROLE, ENGLAND_ROLE, REGION_ROLE, COMPARATOR_ROLE = "authority", "England", "region", "comparator"
+AUTHORITY_COLOUR = "#332288"  # indigo (Tol)
+ENGLAND_COLOUR = INK  # drawn dashed
+REGION_COLOUR = "#44AA99"  # teal (Tol)
+COMPARATOR_COLOUR = "#BBBBBB"
+SERIES_ROLE_COLOURS: dict[str, str] = {
+    AUTHORITY_ROLE: AUTHORITY_COLOUR,
+    ENGLAND_ROLE: ENGLAND_COLOUR,
+    REGION_ROLE: REGION_COLOUR,
+    COMPARATOR_ROLE: COMPARATOR_COLOUR,
 }
 
 # Recent-trend markers (het.stats.trend). The arrow for 'getting better' / 'getting worse' points to
@@ -149,6 +160,38 @@ def comparison_text_scale(labels=None) -> alt.Scale:
     """The text-colour scale matching comparison_scale: black or white for each fill."""
     domain = _ordered_labels(labels)
     return alt.Scale(domain=domain, range=[text_colour_for(COMPARISON_COLOURS[label]) for label in domain])
+
+
+def series_role(series: str, *, authority: str, region: str | None = None) -> str:
+    """The part a series plays on a trend chart: 'authority', 'England', 'region' or 'comparator'.
+
+    authority: the authority's series name (its area name in the store, e.g. 'Luton'); region: the
+    region's series name, if one is drawn. Any other series is a comparator.
+    """
+    if not isinstance(authority, str) or not authority.strip():
+        raise ValueError(f"series_role needs the authority's series name; got {authority!r}")
+    if authority == ENGLAND_SERIES:
+        raise ValueError(f"the authority's series cannot be {ENGLAND_SERIES!r}: England is the benchmark")
+    if series == authority:
+        return AUTHORITY_ROLE
+    if series == ENGLAND_SERIES:
+        return ENGLAND_ROLE
+    if region is not None and series == region:
+        return REGION_ROLE
+    return COMPARATOR_ROLE
+
+
+def series_colour(series: str, *, authority: str, region: str | None = None) -> str:
+    """The line colour of a series on a trend chart, from its role (series_role)."""
+    return SERIES_ROLE_COLOURS[series_role(series, authority=authority, region=region)]
+
+
+def series_scale(series: Sequence[str], *, authority: str, region: str | None = None) -> alt.Scale:
+    """The colour scale for trend lines: domain the series names as given, range each one's role colour."""
+    domain = list(series)
+    return alt.Scale(
+        domain=domain, range=[series_colour(name, authority=authority, region=region) for name in domain]
+    )
 
 
 def _srgb_channels(colour: str) -> tuple[float, float, float]:
