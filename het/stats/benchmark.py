@@ -7,6 +7,7 @@ The benchmark's point value is compared with the area's own confidence interval 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from het.stats.ci import _first, _where
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT, POLARITIES  # noqa: F401 (re-exported)
@@ -47,17 +48,23 @@ def normalise_polarity(polarity):
     Anything else, including a missing polarity, raises ValueError naming it.
     """
     spelt = np.asarray(polarity, dtype=object)
-    out = np.empty(spelt.shape, dtype=object)
-    for index, raw in np.ndenumerate(spelt):
-        key = raw.strip().lower() if isinstance(raw, str) else None
+    # Each distinct spelling is read once (an array of a million rows holds a handful of spellings).
+    flat = spelt.ravel()
+    codes, distinct = pd.factorize(pd.Series(flat, dtype=object), use_na_sentinel=False)
+    read = np.empty(len(distinct), dtype=object)
+    for position, spelling in enumerate(distinct):
+        key = spelling.strip().lower() if isinstance(spelling, str) else None
         if key not in _POLARITY_SPELLINGS:
+            first = int(np.flatnonzero(codes == position)[0])
+            raw = flat[first]
+            index = tuple(int(i) for i in np.unravel_index(first, spelt.shape)) if spelt.ndim else ()
             where = f" in {_where(index)}" if index else ""
             raise ValueError(
                 f"unknown polarity {raw!r}{where}; expected one of {', '.join(POLARITIES)} "
                 "or a Fingertips spelling such as 'RAG - High is good'"
             )
-        out[index] = _POLARITY_SPELLINGS[key]
-    return out[()]
+        read[position] = _POLARITY_SPELLINGS[key]
+    return read[codes].reshape(spelt.shape)[()]
 
 
 def compare_with_benchmark(value, lower95, upper95, benchmark, *, polarity, lower998=None, upper998=None):

@@ -1,12 +1,12 @@
 """Confidence intervals for a single value: proportions (Wilson) and crude rates (Byar / exact Poisson).
 
-Pure numpy and scipy. Array in, array out; NaN in gives NaN out. See /work/shared/METHODS.md.
+Pure numpy and scipy. Array in, array out; NaN in gives NaN out. See docs/methods.md.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2, norm
+from scipy.special import gammaincinv, ndtri
 
 # Below this count the exact Poisson limits are used; at and above it Byar's approximation
 # (Fingertips' switch-over point).
@@ -16,11 +16,11 @@ BYAR_MIN_COUNT = 10
 def z_for(confidence: float) -> float:
     """Two-sided standard normal quantile for a confidence level (1.959964 for 0.95).
 
-    Method: z = Phi^-1(1 - (1 - confidence)/2), via scipy.stats.norm.ppf.
+    Method: z = Phi^-1(1 - (1 - confidence)/2), via scipy.special.ndtri (the normal quantile).
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence}")
-    return float(norm.ppf(1 - (1 - confidence) / 2))
+    return float(ndtri(1 - (1 - confidence) / 2))
 
 
 def wilson_ci(count, denominator, *, confidence=0.95):
@@ -60,8 +60,9 @@ def rate_ci(count, *, confidence=0.95):
     with np.errstate(invalid="ignore", divide="ignore"):
         byar_lower = r * (1 - 1 / (9 * r) - z / (3 * np.sqrt(r))) ** 3
         byar_upper = (r + 1) * (1 - 1 / (9 * (r + 1)) + z / (3 * np.sqrt(r + 1))) ** 3
-        exact_lower = np.where(r == 0, 0.0, chi2.ppf(alpha / 2, 2 * r) / 2)
-        exact_upper = chi2.ppf(1 - alpha / 2, 2 * r + 2) / 2
+        # chi2.ppf(q, 2k) / 2 = gammaincinv(k, q): the inverse of the regularised lower incomplete gamma.
+        exact_lower = np.where(r == 0, 0.0, gammaincinv(np.where(r == 0, 1, r), alpha / 2))
+        exact_upper = gammaincinv(r + 1, 1 - alpha / 2)
     use_byar = r >= BYAR_MIN_COUNT
     lower = np.where(use_byar, byar_lower, exact_lower)
     upper = np.where(use_byar, byar_upper, exact_upper)

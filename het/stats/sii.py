@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize.elementwise import find_root
 from scipy.special import expit, logit, ndtr, ndtri, owens_t
 
 from het.stats.ci import z_for
@@ -579,6 +578,8 @@ def _invert_ratio_cdf(probabilities, mean_n, mean_d, var_d, cov, det, gamma) -> 
         return _ratio_cdf(theta, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma) - p
 
     half = np.pi / 2
+    from scipy.optimize.elementwise import find_root  # only for the rare areas that need it
+
     found = find_root(
         excess, (-half, half), args=(p, mean_n, mean_d, var_d, cov, det, sd_d, root_det, k, t_k, gamma)
     )
