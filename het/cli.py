@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the file's format (default: detected from its header)",
     )
-    load.add_argument("--ward-set", choices=["WD13", "WD23"], default=None, help="for wide ward tables")
+    load.add_argument(
+        "--ward-set", default=None, help="for wide ward tables: the ward set (vintage) they are on, e.g. WD23"
+    )
     load.add_argument("--period", default=None, help="for wide ward tables without a period column")
     load.add_argument("--sheet", default=None, help="the Excel sheet to read")
     load.add_argument(

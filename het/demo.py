@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 
 from het.ingest import ParsedExtract, read_extract
-from het.periods import parse_period, period_label, ward_set_for_period
+from het.periods import parse_period, period_label
 from het.reference.catalogue import read_catalogue
 from het.stats.ci import rate_ci, wilson_ci, z_for
 from het.store import Store
 from het.vocabulary import DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, TOTAL, quintile_label
+from het.ward_sets import WardSets
 
 DEMO_FILE_NAME = "het-demo-extract.csv"
 DEMO_LOADED_BY = "het demo generator"
@@ -64,18 +65,20 @@ RELATIVE_SE_PER_1000 = 0.015  # other measured values: se = 1.5% of the value pe
 class Geography:
     """What the demo needs from the store: areas with populations and ward deprivation."""
 
-    luton_code: str
-    luton_population: float
+    authority_code: str
+    authority_population: float
     areas: pd.DataFrame  # area_code, area_name, area_type, vintage, is_comparator
     wards: pd.DataFrame  # ward_code, ward_set, imd_score, population
+    ward_sets: WardSets
 
 
 def read_geography(store: Store) -> Geography:
     areas = store.query("demo_areas")
     wards = store.query("demo_wards")
-    luton_code = store.query("authority_code")["area_code"].iloc[0]
-    wd23 = wards.loc[wards["ward_set"] == "WD23", "population"].sum()
-    return Geography(luton_code, float(wd23), areas, wards)
+    authority_code = store.query("authority_code")["area_code"].iloc[0]
+    ward_sets = WardSets.from_areas(store.query("area_list"))
+    latest = wards.loc[wards["ward_set"] == ward_sets.vintages[-1], "population"].sum()
+    return Geography(authority_code, float(latest), areas, wards, ward_sets)
 
 
 def age_fraction(age: str) -> float:
@@ -179,14 +182,14 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     for code, (population, position) in AREA_PROFILE.items():
         if code in known:
             emit(code, england * np.exp(slope * BETWEEN_AREA_GRADIENT * (position - 0.5)), population)
-    emit(geo.luton_code, luton, geo.luton_population)
+    emit(geo.authority_code, luton, geo.authority_population)
 
     # Wards on the ward set in force at the end of each period, with the real IMD gradient,
     # and Luton's local deprivation quintiles; only for indicators published for small areas.
     for i, period in enumerate(periods):
         if small_area_from is None or years[i] < small_area_from:
             continue
-        wards = geo.wards.loc[geo.wards["ward_set"] == ward_set_for_period(period)]
+        wards = geo.wards.loc[geo.wards["ward_set"] == geo.ward_sets.for_period(period)]
         score = wards["imd_score"].to_numpy()
         weights = wards["population"].to_numpy()
         position = (score - score.min()) / (score.max() - score.min())
@@ -198,9 +201,9 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
         quintile /= quintile.mean()
         for k, rel in enumerate(quintile, start=1):
             emit(
-                geo.luton_code,
+                geo.authority_code,
                 luton[i] * rel,
-                geo.luton_population / 5,
+                geo.authority_population / 5,
                 DEPRIVATION_LOCAL_QUINTILE,
                 quintile_label(k),
                 k,
@@ -215,7 +218,7 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
         change = low + (high - low) * t
         for category, offset, pop in zip(groups["category"], offsets, pops, strict=True):
             emit(
-                geo.luton_code,
+                geo.authority_code,
                 luton * np.exp(anchor.ethnic_spread * offset * change),
                 pop,
                 ETHNICITY,

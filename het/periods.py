@@ -1,4 +1,4 @@
-"""Time periods as Fingertips writes them ('2019', '2019/20', '2017 - 19', '2017/18 - 19/20'), and ward sets.
+"""Time periods as Fingertips writes them ('2019', '2019/20', '2017 - 19', '2017/18 - 19/20').
 
 A period's kind is its year type ('calendar', 'financial' April-March, 'academic' September-August),
 prefixed 'rolling N ' when it pools N consecutive years. Its sortable code is the start year * 10000,
@@ -14,9 +14,6 @@ from datetime import date, timedelta
 YEAR_START_MONTH = {"calendar": 1, "financial": 4, "academic": 9}
 MAX_ROLLING_YEARS = 10
 
-# Luton's wards changed at the local elections of 4 May 2023 (19 wards -> 20 wards).
-WARD_SET_CHANGE = date(2023, 5, 4)
-WARD_SETS = ("WD13", "WD23")
 
 _EXPECTED = "expected e.g. 2019, 2019/20 or 2017 - 19"
 _YEAR = r"(\d{4})"
@@ -68,18 +65,6 @@ def period_label(start_year: int, periodicity: str) -> str:
         return str(start_year) if years == 1 else f"{start_year} - {last % 100:02d}"
     first_label = f"{start_year}/{(start_year + 1) % 100:02d}"
     return first_label if years == 1 else f"{first_label} - {last % 100:02d}/{(last + 1) % 100:02d}"
-
-
-def ward_set_for_period(period: Period) -> str:
-    """Ward set ('WD13' or 'WD23') for data about a period: the set in force on the period's last day."""
-    return "WD13" if period.end < WARD_SET_CHANGE else "WD23"
-
-
-def ward_set_matches_period(ward_set: str, period: Period) -> bool:
-    """Whether ward-level data on ward_set is the right ward set for period (see ward_set_for_period)."""
-    if ward_set not in WARD_SETS:
-        raise ValueError(f"unknown ward set '{ward_set}': expected one of {', '.join(WARD_SETS)}")
-    return ward_set == ward_set_for_period(period)
 
 
 def _read_years(label: str) -> tuple[int, int, bool]:

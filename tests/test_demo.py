@@ -7,8 +7,9 @@ import pytest
 
 from het.demo import DEMO_FILE_NAME, FIRST_YEAR, LAST_YEAR, age_fraction, demo_csv
 from het.ingest.stored_files import original_file
-from het.periods import parse_period, ward_set_for_period
+from het.periods import parse_period
 from het.reference.catalogue import read_catalogue
+from het.ward_sets import WardSets
 
 
 def frame(store, sql, params=None):
@@ -57,8 +58,9 @@ def test_wards_follow_the_ward_set_in_force_for_each_period(demo_store):
            WHERE a.area_type = 'ward' AND o.sex IN ('Persons', 'Male') GROUP BY ALL""",
     )
     assert not rows.empty
+    ward_sets = WardSets.from_areas(demo_store.query("area_list"))
     for row in rows.itertuples():
-        expected = ward_set_for_period(parse_period(row.period_label, periodicity=row.periodicity))
+        expected = ward_sets.for_period(parse_period(row.period_label, periodicity=row.periodicity))
         assert row.vintage == expected, row
         assert row.wards == (19 if expected == "WD13" else 20)
 

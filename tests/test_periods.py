@@ -6,12 +6,9 @@ from datetime import date
 import pytest
 
 from het.periods import (
-    WARD_SET_CHANGE,
     Period,
     parse_period,
     period_label,
-    ward_set_for_period,
-    ward_set_matches_period,
 )
 
 # --- label forms -----------------------------------------------------------------------------------
@@ -116,37 +113,6 @@ def test_period_label_round_trips(start_year, periodicity, label):
     assert period.sortable == start_year * 10000
 
 
-# --- ward sets ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("label", "periodicity", "ward_set"),
-    [
-        ("2022/23", None, "WD13"),  # ends 31 Mar 2023, before the May 2023 elections
-        ("2023", None, "WD23"),  # ends 31 Dec 2023
-        ("2021 - 23", None, "WD23"),  # a rolling period takes the set in force at its end
-        ("2022", None, "WD13"),
-        ("2020/21 - 22/23", None, "WD13"),
-        ("2022/23", "academic", "WD23"),  # ends 31 Aug 2023
-        ("2023/24", None, "WD23"),
-    ],
-)
-def test_ward_set_is_the_one_in_force_at_the_end_of_the_period(label, periodicity, ward_set):
-    period = parse_period(label, periodicity=periodicity)
-    assert ward_set_for_period(period) == ward_set
-    assert ward_set_matches_period(ward_set, period)
-    other = "WD23" if ward_set == "WD13" else "WD13"
-    assert not ward_set_matches_period(other, period)
-
-
-def test_ward_set_boundary_day():
-    assert date(2023, 5, 4) == WARD_SET_CHANGE
-    day_before = Period("x", 20230000, date(2023, 1, 1), date(2023, 5, 3), "calendar")
-    change_day = Period("x", 20230000, date(2023, 1, 1), date(2023, 5, 4), "calendar")
-    assert ward_set_for_period(day_before) == "WD13"
-    assert ward_set_for_period(change_day) == "WD23"
-
-
 # --- error messages ----------------------------------------------------------------------------------
 
 
@@ -190,8 +156,3 @@ def test_unknown_periodicity(periodicity):
         period_label(2019, periodicity)
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_period("2019", periodicity=periodicity)
-
-
-def test_unknown_ward_set():
-    with pytest.raises(ValueError, match=re.escape("unknown ward set 'WD19': expected one of WD13, WD23")):
-        ward_set_matches_period("WD19", parse_period("2019"))

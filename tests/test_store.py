@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -16,7 +17,10 @@ INDICATORS = pd.DataFrame({"indicator_id": ["smoking"], "periodicity": ["calenda
 AREAS = pd.DataFrame(
     {
         "area_code": ["E06000032", "E92000001", "E05002193", "E05014735"],
+        "area_type": ["local authority", "country", "ward", "ward"],
         "vintage": [None, None, "WD13", "WD23"],
+        "in_force_from": [None, None, None, date(2023, 5, 4)],
+        "in_force_until": [None, None, date(2023, 5, 4), None],
     }
 )
 HEADER = "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
@@ -143,7 +147,7 @@ def test_ward_set_must_match_period(store):
     messages = [str(p) for p in parsed.problems.errors]
     assert messages == [
         "wards.csv, row 2, column 'area_code': ward E05002193 belongs to ward set WD13, but period '2024' "
-        "falls under WD23 (Luton's wards changed in May 2023)"
+        "falls under WD23 (the authority's wards changed on 4 May 2023)"
     ]
     ok = tidy("smoking,E05014735,2024,Persons,18+ yrs,total,,15.1,13.0,17.2\n")
     assert not ok.problems.errors

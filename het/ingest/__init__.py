@@ -2,8 +2,10 @@
 
 read_extract (format detected, or chosen) -> ParsedExtract -> preview_extract; het.loads commits it
 (commit.commit_extract for observations, kpis.commit_kpis for KPIs); het.ingest.indicators handles
-indicators a file names that the catalogue does not know. files.py reads bytes into text cells;
-checks.py holds the row checks every reader shares.
+indicators a file names that the catalogue does not know. files.py reads bytes into text cells. The
+readers share: row_checker (RowChecker, the problems about rows), text_codes (text columns as codes),
+numbers, ranges, duplicates, periods (period labels and ward sets), indicator_keys, extra_columns and
+lookups.
 """
 
 from het.ingest.parsed import ParsedExtract

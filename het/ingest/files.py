@@ -11,7 +11,7 @@ rows of differing lengths is parsed again by Python's csv module, which keeps ex
 rows are padded with empty cells (warning), long rows are errors. Blank rows are skipped but counted,
 so row numbers match what a spreadsheet shows. From pyarrow, a column whose texts repeat comes as a
 pandas categorical (each distinct text held once) and any other as str; the other paths give str.
-het.ingest.checks reads both kinds.
+het.ingest.text_codes reads both kinds.
 
 Excel (.xlsx/.xlsm): one sheet is read: the one chosen, else the only sheet, else the only sheet with
 data (said in a warning); otherwise an error lists the sheets. Title rows above the header (rows with a
@@ -643,7 +643,7 @@ def _text_frame(data: pa.Table) -> pd.DataFrame:
     A column with few distinct texts (codes, names, sexes, ages, periods) becomes a categorical, its
     blocks' dictionaries unified; a column of mostly distinct texts (the values of a real export) is
     spelled out as str, which is smaller and faster there. str keeps pyarrow's 32-bit string offsets
-    (ArrowDtype; pandas' own str would copy them to 64-bit). het.ingest.checks reads both kinds.
+    (ArrowDtype; pandas' own str would copy them to 64-bit). het.ingest.text_codes reads both kinds.
     """
     columns = {}
     for name, column in zip(data.column_names, data.columns, strict=True):

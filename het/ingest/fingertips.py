@@ -15,7 +15,7 @@ Mapping onto het:
   until the analyst maps it or adds a local indicator (het.ingest.indicators).
 - Areas by code. A code het does not know is an error, except when the row's Area Type is a national
   listing (England, regions, counties, districts, unitary authorities, ICBs ...): Fingertips exports
-  every such area, and het keeps only its own (Luton, its wards, England, the region, comparators),
+  every such area, and het keeps only its own (the authority, its wards, England, the region, comparators),
   so those rows are kept aside with one warning naming the areas, listed in the preview and counted
   as rejected. An unknown ward, LSOA or practice code stays an error: het should know those.
 - Sex: Persons, Male, Female (any case); 'Not applicable' (household measures) is read as Persons and
@@ -41,31 +41,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het.ingest.checks import (
-    WARD_SETS,
-    RowChecker,
+from het.ingest.duplicates import check_duplicates
+from het.ingest.extra_columns import extra_json
+from het.ingest.files import RawTable, cannot_check
+from het.ingest.indicator_keys import resolve_indicators
+from het.ingest.lookups import lookup_dict
+from het.ingest.numbers import join_notes, read_numeric_columns
+from het.ingest.parsed import (
+    OBSERVATION_COLUMNS,
+    ParsedExtract,
+    empty_extract,
+    finish_observations,
+    kept_aside_frame,
+)
+from het.ingest.periods import read_period
+from het.ingest.problems import ERROR, WARNING, Problems
+from het.ingest.ranges import check_limits, check_ranges
+from het.ingest.row_checker import RowChecker, summarise_values
+from het.ingest.text_codes import (
     category_series,
-    check_duplicates,
-    check_limits,
-    check_ranges,
     combine_codes,
     encode_stripped,
-    extra_json,
-    finish_observations,
     first_positions,
-    join_notes,
-    kept_aside_frame,
-    lookup_dict,
-    read_numeric_columns,
-    read_period,
     recode,
-    resolve_indicators,
-    summarise_values,
     text_series,
 )
-from het.ingest.files import RawTable, cannot_check
-from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract
-from het.ingest.problems import ERROR, WARNING, Problems
 from het.vocabulary import (
     DEPRIVATION_LOCAL_DECILE,
     DEPRIVATION_LOCAL_QUINTILE,
@@ -75,6 +75,7 @@ from het.vocabulary import (
     TOTAL,
     quintile_label,
 )
+from het.ward_sets import WardSets
 
 FORMAT = "fingertips"
 # het column -> Fingertips column (normalised: lower case, single spaces).
@@ -482,7 +483,7 @@ class _Reader:
                 f"{len(positions)} row(s) kept aside: area not in het's geography "
                 f"({summarise_values(distinct)}; "
                 f"{len(distinct)} area(s) of type {', '.join(kinds)}). "
-                "het keeps only the areas it knows (Luton, its wards, England, the region and comparators)",
+                "het keeps only the areas it knows (the authority, its wards, England, the region and comparators)",
                 column=column,
             )
             self.set_aside(
@@ -575,6 +576,7 @@ class _Reader:
         self.release("period", "period_sortable")
         id_codes, id_values = self.resolved.id_codes, self.resolved.id_values
         periodicity = lookup_dict(self.indicators, "periodicity")
+        ward_sets = WardSets.from_areas(self.areas)
         combined = combine_codes(
             [(label_index, len(labels)), (sortable_index, len(sortables)), (id_codes, len(id_values))]
         )
@@ -584,6 +586,7 @@ class _Reader:
                 labels[label_index[p]],
                 sortables[sortable_index[p]],
                 str(periodicity.get(id_values[id_codes[p]], "")),
+                ward_sets,
             )
             for p in firsts
         ]
@@ -606,18 +609,18 @@ class _Reader:
                 self.checker.flag(mask, period_col, lambda i, m=result.message: m)
         # Ward-level rows must be on the ward set in force for their period.
         area_index, area_values = self.area_codes
-        vintages = lookup_dict(self.areas, "vintage", key="area_code")
-        set_number = {w: k + 1 for k, w in enumerate(WARD_SETS)}
-        area_set = np.array([set_number.get(vintages.get(v), 0) for v in area_values] or [0])[area_index]
+        area_vintages = lookup_dict(self.areas, "vintage", key="area_code")
+        vintages = ward_sets.vintages
+        set_number = {w: k + 1 for k, w in enumerate(vintages)}
+        area_set = np.array([set_number.get(area_vintages.get(v), 0) for v in area_values] or [0])[area_index]
         expected = np.array([set_number.get(r.ward_set, 0) for r in results] or [0])[combined]
         mismatch = (area_set > 0) & (expected > 0) & (area_set != expected)
         self.checker.flag(
             mismatch,
             self.names["area_code"],
             lambda i: (
-                f"ward {area_values[area_index[i]]} belongs to ward set {WARD_SETS[area_set[i] - 1]}, but period "
-                f"'{labels[label_index[i]]}' falls under {WARD_SETS[expected[i] - 1]} (Luton's wards changed in "
-                "May 2023)"
+                f"ward {area_values[area_index[i]]} belongs to ward set {vintages[area_set[i] - 1]}, but period "
+                f"'{labels[label_index[i]]}' falls under {vintages[expected[i] - 1]} ({ward_sets.change_note()})"
             ),
         )
 
@@ -637,13 +640,13 @@ class _Period:
     level: str | None = None
 
 
-def _fingertips_period(label: str, sortable_text: str, periodicity: str) -> _Period:
+def _fingertips_period(label: str, sortable_text: str, periodicity: str, ward_sets: WardSets) -> _Period:
     """Read one Fingertips period: label and sortable, against the catalogue's periodicity if known."""
     sortable = int(sortable_text) if re.fullmatch(r"\d{4,9}", sortable_text) else None
-    info = read_period(label, periodicity or None)
+    info = read_period(label, periodicity or None, ward_sets)
     note = None
     if info.error is not None and periodicity:
-        plain = read_period(label, None)
+        plain = read_period(label, None, ward_sets)
         if plain.error is None:
             note = f"period '{label}' is {plain.kind}, but the catalogue says the indicator is {periodicity}"
             info = plain

@@ -22,11 +22,14 @@ from datetime import date
 
 import pandas as pd
 
-from het.ingest.checks import RowChecker, parse_numbers, read_period, strip
 from het.ingest.files import RawTable, cannot_check, read_table
+from het.ingest.numbers import parse_numbers
 from het.ingest.parsed import KPI_COLUMNS, LoadResult, ParsedExtract, empty_extract
+from het.ingest.periods import read_period
 from het.ingest.problems import ExtractRejected, Problems
+from het.ingest.row_checker import RowChecker
 from het.ingest.stored_files import keep_original, sha256_of
+from het.ingest.text_codes import strip
 from het.store import Store, now_utc, read_query
 
 FORMAT = "kpi"

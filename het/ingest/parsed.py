@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from het.ingest.problems import Problem, Problems
@@ -126,3 +127,25 @@ def empty_extract(file_name: str, format: str, content: bytes, problems: Problem
     return ParsedExtract(
         file_name, format, content, empty_frame(OBSERVATION_COLUMNS), problems, 0, kpis=kpis, **extra
     )
+
+
+def kept_aside_frame(rows: np.ndarray, reason: str | pd.Series, detail: pd.Series | str) -> pd.DataFrame:
+    """Rows set aside (not loaded, not errors), with why."""
+    n = len(rows)
+    return pd.DataFrame(
+        {
+            "source_row": np.asarray(rows, dtype=np.int64),
+            "reason": reason if isinstance(reason, pd.Series) else pd.Series([reason] * n, dtype="str"),
+            "detail": detail if isinstance(detail, pd.Series) else pd.Series([detail] * n, dtype="str"),
+        }
+    ).reset_index(drop=True)
+
+
+def finish_observations(out: pd.DataFrame, keep: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """The rows to load, typed like the observations table (a copy only when some rows are dropped)."""
+    frame = out[columns] if keep.all() else out.loc[keep, columns]
+    frame = frame.reset_index(drop=True)
+    frame["period_sort"] = frame["period_sort"].round().astype("Int64")
+    frame["category_rank"] = pd.to_numeric(frame["category_rank"], errors="coerce").round().astype("Int64")
+    frame["source_row"] = frame["source_row"].astype(np.int64)
+    return frame

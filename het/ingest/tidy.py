@@ -13,30 +13,26 @@ import io
 
 import pandas as pd
 
-from het.ingest.checks import (
-    MAX_ROWS_NAMED,
-    NUMERIC,
-    SUPPRESSION_MARKERS,
-    ResolvedIndicators,
-    RowChecker,
-    check_duplicates,
-    check_limits,
-    check_ranges,
-    check_ward_sets,
-    codes,
-    extra_json,
+from het.ingest.duplicates import check_duplicates
+from het.ingest.extra_columns import extra_json
+from het.ingest.files import RawTable, cannot_check
+from het.ingest.indicator_keys import ResolvedIndicators, resolve_indicators
+from het.ingest.numbers import NUMERIC, SUPPRESSION_MARKERS, parse_numbers, read_numeric_columns
+from het.ingest.parsed import (
+    KEY,
+    OBSERVATION_COLUMNS,
+    ParsedExtract,
+    empty_extract,
     finish_observations,
     kept_aside_frame,
-    parse_numbers,
-    read_numeric_columns,
-    read_periods,
-    resolve_indicators,
-    strip,
 )
-from het.ingest.files import RawTable, cannot_check
-from het.ingest.parsed import KEY, OBSERVATION_COLUMNS, ParsedExtract, empty_extract
+from het.ingest.periods import check_ward_sets, read_periods
 from het.ingest.problems import Problems
+from het.ingest.ranges import check_limits, check_ranges
+from het.ingest.row_checker import MAX_ROWS_NAMED, RowChecker
+from het.ingest.text_codes import codes, strip
 from het.vocabulary import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL
+from het.ward_sets import WardSets
 
 __all__ = [
     "KEY",
@@ -326,7 +322,9 @@ def _tidy_observations(
     )
 
     periodicity = out["indicator_id"].map(indicators.set_index("indicator_id")["periodicity"])
-    periods = read_periods(out["period_label"], periodicity.astype("str").fillna(""))
+    periods = read_periods(
+        out["period_label"], periodicity.astype("str").fillna(""), ward_sets=WardSets.from_areas(areas)
+    )
     unreadable = periods["error"].notna()
     checker.flag(unreadable, "period", lambda i: str(periods["error"].iat[i]))
     out["period_sort"] = periods["period_sort"]

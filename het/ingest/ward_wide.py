@@ -9,7 +9,7 @@ What is read:
   never across sets. Names that match no ward are listed in one error with the set's ward names.
 - The period: a column named 'period' (per row), else the period passed in (a form value), else the
   sheet name when it reads as a period; otherwise an error. The ward set must be the one in force for
-  the period (het.periods.ward_set_for_period).
+  the period (het.ward_sets, from the geography manifest).
 - Indicators: every other column is an indicator, matched (case-insensitive) on the het indicator_id,
   the Fingertips ID, the name or the short name. A column the catalogue does not know is an error until
   the analyst maps it (het.ingest.indicators.apply_indicator_mapping; map to None to ignore a column).
@@ -27,24 +27,25 @@ import re
 import numpy as np
 import pandas as pd
 
-from het.ingest.checks import (
-    RowChecker,
-    check_duplicates,
-    check_limits,
-    check_ranges,
-    extra_json,
-    finish_observations,
-    lookup_dict,
-    parse_numbers,
-    read_period,
-    strip,
-    summarise_values,
-)
+from het.ingest.duplicates import check_duplicates
+from het.ingest.extra_columns import extra_json
 from het.ingest.files import RawTable, cannot_check
-from het.ingest.parsed import OBSERVATION_COLUMNS, ParsedExtract, empty_extract, empty_frame
+from het.ingest.lookups import lookup_dict
+from het.ingest.numbers import parse_numbers
+from het.ingest.parsed import (
+    OBSERVATION_COLUMNS,
+    ParsedExtract,
+    empty_extract,
+    empty_frame,
+    finish_observations,
+)
+from het.ingest.periods import read_period
 from het.ingest.problems import Problems
-from het.periods import WARD_SETS
+from het.ingest.ranges import check_limits, check_ranges
+from het.ingest.row_checker import RowChecker, summarise_values
+from het.ingest.text_codes import strip
 from het.vocabulary import TOTAL
+from het.ward_sets import WardSets
 
 FORMAT = "ward_wide"
 _CODE_COLUMN = re.compile(r"((ward|area)[ _]?)?code|wd\d\dcd")
@@ -56,7 +57,6 @@ _SUFFIXES = {
     "count": re.compile(r"(.+?)[ _-]+(count|numerator)", re.I),
     "denominator": re.compile(r"(.+?)[ _-]+(denominator)", re.I),
 }
-SET_DESCRIPTIONS = {"WD13": "19 wards, 2003 to May 2023", "WD23": "20 wards from May 2023"}
 
 
 def normalise(text: str) -> str:
@@ -109,8 +109,9 @@ def ward_wide_from_table(
     def fail() -> ParsedExtract:
         return empty_extract(file_name, FORMAT, content, problems, sheet=table.sheet, options=options)
 
-    if ward_set not in WARD_SETS:
-        sets = "; ".join(f"{s} ({d})" for s, d in SET_DESCRIPTIONS.items())
+    ward_sets = WardSets.from_areas(areas)
+    if ward_set not in ward_sets.vintages:
+        sets = ward_sets.descriptions()
         given = f" ('{ward_set}' is not one)" if ward_set else ""
         problems.error(file_name, f"say which ward set the table is on{given}: {sets}", **where)
         return fail()
@@ -269,7 +270,9 @@ def ward_wide_from_table(
     row_bad = checker.bad[positions] | out["bad"].to_numpy() | (out["area_code"] == "").to_numpy()
     # Periods read per indicator (its periodicity), and the ward set checked against each period.
     cell_checker = RowChecker(problems, file_name, out["source_row"].to_numpy(), table.sheet)
-    sort_keys, bad_period = _period_sort(out, indicators, ward_set, period_col, period_source, cell_checker)
+    sort_keys, bad_period = _period_sort(
+        out, indicators, ward_sets, ward_set, period_col, period_source, cell_checker
+    )
     out["period_sort"] = sort_keys
     extra_frame = pd.DataFrame({"Column": out["source_column"].astype("str")})
     if name_col is not None and code_col is not None:
@@ -310,7 +313,8 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_set, checker: RowCh
         in_set = codes.isin(wards["area_code"]).to_numpy()
         blank = (codes == "").to_numpy()
         checker.flag(blank, code_col, lambda i: "the ward code is empty")
-        wrong_set = ~in_set & ~blank & codes.map(other_set).isin(WARD_SETS).to_numpy()
+        known_sets = WardSets.from_areas(areas).vintages
+        wrong_set = ~in_set & ~blank & codes.map(other_set).isin(known_sets).to_numpy()
         checker.flag(
             wrong_set,
             code_col,
@@ -382,7 +386,7 @@ def _periods(raw, period_col, period, table: RawTable, checker: RowChecker):
     return None, None
 
 
-def _period_sort(out, indicators, ward_set, period_col, period_source, checker: RowChecker):
+def _period_sort(out, indicators, ward_sets, ward_set, period_col, period_source, checker: RowChecker):
     """Sortable codes (NaN where unreadable), checking each period against the indicator and ward set."""
     periodicity = lookup_dict(indicators, "periodicity")
     sort = np.full(len(out), np.nan)
@@ -390,7 +394,7 @@ def _period_sort(out, indicators, ward_set, period_col, period_source, checker: 
     groups = out.groupby(["period_label", "indicator_id"], sort=False).indices
     wrong_set_reported = set()
     for (label, indicator_id), positions in groups.items():
-        info = read_period(label, periodicity.get(indicator_id))
+        info = read_period(label, periodicity.get(indicator_id), ward_sets)
         column = period_col or out["source_column"].iat[positions[0]]
         row = int(checker.rows[positions[0]]) if period_source == "column" else None
         origin = {"form": "the period given", "sheet": "the sheet name"}.get(period_source, "period")
@@ -405,7 +409,7 @@ def _period_sort(out, indicators, ward_set, period_col, period_source, checker: 
             wrong_set_reported.add(label)
             checker.error(
                 f"the ward set {ward_set} does not match {origin} '{label}': data for that period are on "
-                f"{info.ward_set} (Luton's wards changed in May 2023)",
+                f"{info.ward_set} ({ward_sets.change_note()})",
                 row=row,
                 column=column if period_source == "column" else None,
             )

@@ -2,17 +2,15 @@
 
 The manifest says which file plays which part and which columns to read, so another authority is a new
 folder and a new manifest, not new code. The frames returned match the store's tables in
-``queries/schema/001_core.sql`` column for column. ``read_embedded_geography`` builds the ward frames from
-the small derived files shipped in ``data/`` when no pack is available;
-``python -m het.reference.geography build-embedded PACK_DIR`` regenerates those files from a pack.
+``queries/schema`` column for column. het.reference.embedded holds the small derived files shipped in data/
+for when no pack is available.
 """
 
 from __future__ import annotations
 
-import argparse
-import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +18,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from het.reference.frames import (
+    AREA_GEOMETRIES_COLUMNS,
+    AREAS_COLUMNS,
+    LSOA_DEPRIVATION_COLUMNS,
+    POPULATIONS_COLUMNS,
+    WARD_DEPRIVATION_COLUMNS,
+    WARD_SETS_COLUMNS,
+    GeographyPack,
+)
+from het.reference.manifest import (
+    MANIFEST_NAME,
+    Section,
+    check_same_codes,
+    numeric_field,
+    read_boundaries,
+    read_csv_fields,
+    table_section,
+    unique_codes,
+    vintage_sections,
+    year_for,
+)
 from het.stats.quantiles import fingertips_quantiles, quantiles_of_scores
 from het.vocabulary import (
     DEPRIVATION_LOCAL_DECILE,
@@ -29,63 +48,8 @@ from het.vocabulary import (
     ETHNICITY,
 )
 
-MANIFEST_NAME = "geography.toml"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-
-AREAS_COLUMNS = ["area_code", "area_name", "area_type", "vintage", "parent_code", "is_comparator"]
-AREA_GEOMETRIES_COLUMNS = ["area_code", "vintage", "geojson", "source"]
-HEX_LAYOUT_COLUMNS = ["area_code", "ward_set", "q", "r"]
-WARD_DEPRIVATION_COLUMNS = [
-    "ward_code",
-    "ward_set",
-    "imd_score",
-    "imd_rank_local",
-    "local_quintile",
-    "population",
-    "population_source",
-    "derivation",
-]
-LSOA_DEPRIVATION_COLUMNS = [
-    "lsoa_code",
-    "vintage",
-    "imd_score",
-    "national_decile",
-    "local_quintile",
-    "population",
-    "ward_code",
-    "local_decile",
-]
-POPULATIONS_COLUMNS = ["area_code", "breakdown", "category", "population", "year", "source"]
-
-# Embedded files shipped in data/ (derived from a pack by write_ward_list / write_ward_summary).
-WARDS_CSV = "wards.csv"
-WARD_SUMMARY_CSV = "ward_summary.csv"
-WARD_ETHNICITY_CSV = "ward_ethnicity_summary.csv"
-AUTHORITY_POPULATIONS_CSV = "authority_populations.csv"
-HEX_LAYOUT_CSV = "hex_layout.csv"
-WARDS_CSV_COLUMNS = ["ward_code", "ward_name", "ward_set", "la_code"]
-WARD_SUMMARY_COLUMNS = [*WARD_DEPRIVATION_COLUMNS[:6], "population_year", *WARD_DEPRIVATION_COLUMNS[6:]]
-WARD_ETHNICITY_COLUMNS = ["ward_code", "category", "population", "year", "source"]
-SCORE_DECIMALS = 3
-
 # ONS LSOA change codes: Unchanged, Split, Merged, X = redrawn (split and merged at once).
 _CHANGE_CODES = {"U", "S", "M", "X"}
-
-
-@dataclass(frozen=True)
-class GeographyPack:
-    """The geography of one authority as frames shaped like the store's tables."""
-
-    authority_code: str
-    authority_name: str
-    areas: pd.DataFrame
-    area_geometries: pd.DataFrame
-    lsoa_deprivation: pd.DataFrame
-    ward_deprivation: pd.DataFrame
-    populations: pd.DataFrame
-
-
-# --- quantiles: the Fingertips rule, in het.stats.quantiles --------------------------------------------
 
 
 def carry_lsoa_scores(scores: pd.DataFrame, change: pd.DataFrame) -> pd.DataFrame:
@@ -114,149 +78,6 @@ def carry_lsoa_scores(scores: pd.DataFrame, change: pd.DataFrame) -> pd.DataFram
     return carried[["lsoa_code", "imd_score", "national_decile"]]
 
 
-# --- manifest and file helpers ---------------------------------------------------------------------
-
-
-class _Section:
-    """One table of the manifest, with the label every error message starts with."""
-
-    def __init__(self, pack_dir: Path, table: dict, label: str):
-        self.pack_dir = pack_dir
-        self.table = table
-        self.label = label
-
-    def get(self, key: str) -> str:
-        if key not in self.table:
-            raise ValueError(f"{self.label}: missing key '{key}'")
-        value = self.table[key]
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{self.label}: key '{key}' must be a non-empty string; got {value!r}")
-        return value
-
-    def optional(self, key: str) -> str | None:
-        return self.get(key) if key in self.table else None
-
-    def file(self, key: str) -> str:
-        """How messages name a file: "boundaries file 'x.geojson'", or "file 'x.csv'" for the key 'file'."""
-        prefix = "" if key == "file" else f"{key.removesuffix('_file')} "
-        return f"{prefix}file '{self.get(key)}'"
-
-    def path(self, key: str) -> Path:
-        value = self.get(key)
-        path = self.pack_dir / value  # an absolute path in the manifest stays absolute
-        if not path.is_file():
-            raise ValueError(f"{self.label}: {self.file(key)} not found at {path}")
-        return path
-
-    def missing_field(self, key: str, field: str) -> ValueError:
-        return ValueError(f"{self.label}: {self.file(key)} has no field '{field}'")
-
-
-def _vintage_sections(pack_dir: Path, manifest: dict, name: str) -> list[_Section]:
-    tables = manifest.get(name)
-    if not tables or not isinstance(tables, list):
-        raise ValueError(f"{MANIFEST_NAME}: needs at least one [[{name}]] table")
-    sections = []
-    for i, table in enumerate(tables, start=1):
-        vintage = table.get("vintage")
-        if not isinstance(vintage, str) or not vintage:
-            raise ValueError(f"{MANIFEST_NAME} [[{name}]] number {i}: missing key 'vintage'")
-        sections.append(_Section(pack_dir, table, f"{MANIFEST_NAME} [[{name}]] {vintage}"))
-    vintages = [s.get("vintage") for s in sections]
-    if len(set(vintages)) != len(vintages):
-        raise ValueError(f"{MANIFEST_NAME} [[{name}]]: vintages must be unique; got {vintages}")
-    return sections
-
-
-def _table_section(pack_dir: Path, manifest: dict, name: str) -> _Section:
-    table = manifest.get(name)
-    if not isinstance(table, dict):
-        raise ValueError(f"{MANIFEST_NAME}: missing table [{name}]")
-    return _Section(pack_dir, table, f"{MANIFEST_NAME} [{name}]")
-
-
-def _read_csv_fields(section: _Section, key: str, fields: dict[str, str]) -> pd.DataFrame:
-    """Read only the named fields of a CSV, as text, renamed {manifest field: our name}."""
-    path = section.path(key)
-    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    for field in fields:
-        if field not in header:
-            raise section.missing_field(key, field)
-    frame = pd.read_csv(path, usecols=list(fields), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame.rename(columns=fields)[list(fields.values())]
-
-
-def _numeric(frame: pd.DataFrame, column: str, section: _Section, key: str, field: str) -> pd.Series:
-    """Parse a text column as numbers (thousands separators allowed); any blank or bad cell is an error."""
-    text = frame[column].str.replace(",", "", regex=False).str.strip()
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"{section.label}: {section.file(key)} row {row + 2} field '{field}': "
-            f"not a number: {frame[column].iloc[row]!r}"
-        )
-    return values.astype(float)
-
-
-def _unique_codes(codes: pd.Series, section: _Section, key: str, field: str) -> None:
-    duplicated = codes[codes.duplicated()]
-    if not duplicated.empty:
-        raise ValueError(
-            f"{section.label}: {section.file(key)} field '{field}' repeats "
-            f"{duplicated.iloc[0]!r}; each code must appear once"
-        )
-
-
-def _read_boundaries(section: _Section) -> gpd.GeoDataFrame:
-    """Boundaries as (code, name, geometry) in EPSG:4326."""
-    path = section.path("boundaries")
-    gdf = gpd.read_file(path)
-    for key in ("code_field", "name_field"):
-        if section.get(key) not in gdf.columns:
-            raise section.missing_field("boundaries", section.get(key))
-    if gdf.crs is None:
-        raise ValueError(f"{section.label}: boundaries file '{section.get('boundaries')}' has no CRS")
-    gdf = gdf.rename(columns={section.get("code_field"): "code", section.get("name_field"): "name"})
-    gdf = gpd.GeoDataFrame(gdf[["code", "name"]].astype(str), geometry=gdf.geometry).to_crs(4326)
-    _unique_codes(gdf["code"], section, "boundaries", section.get("code_field"))
-    invalid = gdf.loc[~gdf.geometry.is_valid, "code"]
-    if not invalid.empty:
-        raise ValueError(
-            f"{section.label}: boundaries file '{section.get('boundaries')}' has an invalid geometry "
-            f"for {invalid.iloc[0]}"
-        )
-    return gdf.sort_values("code").reset_index(drop=True)
-
-
-def _check_same_codes(found: set, expected: set, what: str, against: str) -> None:
-    """Fail unless two code sets agree, naming a few codes that differ."""
-    if found == expected:
-        return
-    extra = sorted(found - expected)[:3]
-    missing = sorted(expected - found)[:3]
-    raise ValueError(
-        f"{what} does not match {against}: "
-        f"{len(found - expected)} code(s) not in {against} {extra}, "
-        f"{len(expected - found)} code(s) of {against} missing {missing}"
-    )
-
-
-def _year_for(section: _Section, explicit_key: str, *texts: str) -> int:
-    """The data year: the manifest's explicit key, else the one year named in a field or file name."""
-    explicit = section.table.get(explicit_key)
-    if explicit is not None:
-        if not isinstance(explicit, int):
-            raise ValueError(f"{section.label}: key '{explicit_key}' must be an integer year")
-        return explicit
-    for text in texts:
-        years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
-        if len(years) == 1:
-            return int(years.pop())
-    raise ValueError(f"{section.label}: cannot tell the data year; add {explicit_key} = YYYY")
-
-
 # --- the pack ---------------------------------------------------------------------------------------
 
 
@@ -278,14 +99,14 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{manifest_path}: not valid TOML: {error}") from error
 
-    authority = _table_section(pack_dir, manifest, "authority")
+    authority = table_section(pack_dir, manifest, "authority")
     la_code, la_name = authority.get("code"), authority.get("name")
 
     # LSOA sets and ward sets, with their boundaries.
-    lsoa_sections = {s.get("vintage"): s for s in _vintage_sections(pack_dir, manifest, "lsoa_sets")}
-    lsoa_bounds = {v: _read_boundaries(s) for v, s in lsoa_sections.items()}
-    ward_sections = {s.get("vintage"): s for s in _vintage_sections(pack_dir, manifest, "ward_sets")}
-    ward_bounds = {v: _read_boundaries(s) for v, s in ward_sections.items()}
+    lsoa_sections = {s.get("vintage"): s for s in vintage_sections(pack_dir, manifest, "lsoa_sets")}
+    lsoa_bounds = {v: read_boundaries(s) for v, s in lsoa_sections.items()}
+    ward_sections = {s.get("vintage"): s for s in vintage_sections(pack_dir, manifest, "ward_sets")}
+    ward_bounds = {v: read_boundaries(s) for v, s in ward_sections.items()}
     seen_wards: dict[str, str] = {}
     for vintage, bounds in ward_bounds.items():
         for code in bounds["code"]:
@@ -304,11 +125,11 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
     }
 
     # Deprivation on its LSOA set, and the LSOA change lookup that carries it onto the others.
-    deprivation_section = _table_section(pack_dir, manifest, "deprivation")
+    deprivation_section = table_section(pack_dir, manifest, "deprivation")
     deprivation, deprivation_pop = _read_deprivation(deprivation_section, lsoa_sections, lsoa_bounds)
     dep_vintage = deprivation_section.get("lsoa_vintage")
 
-    ethnicity_section = _table_section(pack_dir, manifest, "ethnicity") if "ethnicity" in manifest else None
+    ethnicity_section = table_section(pack_dir, manifest, "ethnicity") if "ethnicity" in manifest else None
     ethnicity, ethnicity_pop = (None, None)
     if ethnicity_section is not None:
         ethnicity, ethnicity_pop = _read_ethnicity(ethnicity_section, lsoa_sections, lsoa_bounds)
@@ -320,7 +141,7 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
     scores_by_vintage = {dep_vintage: deprivation}
     carried_note = ""
     if "lsoa_change" in manifest:
-        change_section = _table_section(pack_dir, manifest, "lsoa_change")
+        change_section = table_section(pack_dir, manifest, "lsoa_change")
         to_vintage, carried = _carry_deprivation(
             change_section, deprivation, deprivation_pop, dep_vintage, lsoa_bounds
         )
@@ -420,27 +241,74 @@ def read_geography_pack(pack_dir: Path) -> GeographyPack:
         lsoa_deprivation=lsoa_deprivation,
         ward_deprivation=ward_deprivation,
         populations=populations,
+        ward_sets=_ward_sets(ward_sections, ward_bounds),
+        region_code=authority.optional("region_code"),
     )
 
 
+def _manifest_date(section: Section, key: str) -> date | None:
+    value = section.table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(
+            f"{section.label}: key '{key}' must be a date like 2023-05-04; got {value!r}"
+        ) from None
+
+
+def _ward_sets(ward_sections: dict[str, Section], ward_bounds: dict) -> pd.DataFrame:
+    """Each ward set with the dates it was in force, checked so that one set is in force on any day."""
+    rows = []
+    for vintage, section in ward_sections.items():
+        start, end = _manifest_date(section, "in_force_from"), _manifest_date(section, "in_force_until")
+        if start is not None and end is not None and not start < end:
+            raise ValueError(f"{section.label}: in_force_from {start} must come before in_force_until {end}")
+        rows.append(
+            {
+                "vintage": vintage,
+                "in_force_from": start,
+                "in_force_until": end,
+                "n_wards": len(ward_bounds[vintage]),
+                "source": f"{MANIFEST_NAME} [[ward_sets]] {vintage}",
+            }
+        )
+    ordered = sorted(rows, key=lambda r: r["in_force_from"] or date.min)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if earlier["in_force_until"] is None or later["in_force_from"] is None:
+            raise ValueError(
+                f"{MANIFEST_NAME} [[ward_sets]]: with several ward sets each must say when it was in force "
+                f"(in_force_until on {earlier['vintage']}, in_force_from on {later['vintage']})"
+            )
+        if earlier["in_force_until"] != later["in_force_from"]:
+            raise ValueError(
+                f"{MANIFEST_NAME} [[ward_sets]]: {earlier['vintage']} ends on {earlier['in_force_until']} but "
+                f"{later['vintage']} starts on {later['in_force_from']}; one set must follow the other"
+            )
+    return pd.DataFrame(ordered, columns=WARD_SETS_COLUMNS)
+
+
 def _read_ward_lookup(
-    section: _Section, lsoa_sections: dict, lsoa_bounds: dict, wards: gpd.GeoDataFrame
+    section: Section, lsoa_sections: dict, lsoa_bounds: dict, wards: gpd.GeoDataFrame
 ) -> pd.DataFrame:
     """The best-fit LSOA -> ward lookup of one ward set, checked against both boundary files."""
     lsoa_vintage = section.get("lsoa_vintage")
     if lsoa_vintage not in lsoa_sections:
         raise ValueError(f"{section.label}: lsoa_vintage '{lsoa_vintage}' is not one of the [[lsoa_sets]]")
     lsoa_field, ward_field = section.get("lookup_lsoa_field"), section.get("lookup_ward_field")
-    lookup = _read_csv_fields(section, "lsoa_lookup", {lsoa_field: "lsoa_code", ward_field: "ward_code"})
-    _unique_codes(lookup["lsoa_code"], section, "lsoa_lookup", lsoa_field)
+    lookup = read_csv_fields(section, "lsoa_lookup", {lsoa_field: "lsoa_code", ward_field: "ward_code"})
+    unique_codes(lookup["lsoa_code"], section, "lsoa_lookup", lsoa_field)
     where = f"{section.label}: lsoa_lookup file '{section.get('lsoa_lookup')}'"
-    _check_same_codes(
+    check_same_codes(
         set(lookup["lsoa_code"]),
         set(lsoa_bounds[lsoa_vintage]["code"]),
         f"{where} {lsoa_field}",
         lsoa_vintage,
     )
-    _check_same_codes(
+    check_same_codes(
         set(lookup["ward_code"]),
         set(wards["code"]),
         f"{where} {ward_field}",
@@ -450,7 +318,7 @@ def _read_ward_lookup(
 
 
 def _read_deprivation(
-    section: _Section, lsoa_sections: dict, lsoa_bounds: dict
+    section: Section, lsoa_sections: dict, lsoa_bounds: dict
 ) -> tuple[pd.DataFrame, _LsoaPopulation]:
     """IMD score, national decile and population per LSOA of the deprivation LSOA set."""
     vintage = section.get("lsoa_vintage")
@@ -461,28 +329,28 @@ def _read_deprivation(
     fields = {lsoa_field: "lsoa_code", score_field: "imd_score"}
     if decile_field:
         fields[decile_field] = "national_decile"
-    frame = _read_csv_fields(section, "file", fields)
-    _unique_codes(frame["lsoa_code"], section, "file", lsoa_field)
-    _check_same_codes(
+    frame = read_csv_fields(section, "file", fields)
+    unique_codes(frame["lsoa_code"], section, "file", lsoa_field)
+    check_same_codes(
         set(frame["lsoa_code"]),
         set(lsoa_bounds[vintage]["code"]),
         f"{section.label}: file '{section.get('file')}' {lsoa_field}",
         vintage,
     )
-    frame["imd_score"] = _numeric(frame, "imd_score", section, "file", score_field)
+    frame["imd_score"] = numeric_field(frame, "imd_score", section, "file", score_field)
     if decile_field:
-        frame["national_decile"] = _numeric(frame, "national_decile", section, "file", decile_field).astype(
-            "Int64"
-        )
+        frame["national_decile"] = numeric_field(
+            frame, "national_decile", section, "file", decile_field
+        ).astype("Int64")
     else:
         frame["national_decile"] = pd.array([pd.NA] * len(frame), dtype="Int64")
 
     population_field = section.get("population_field")
-    population = _read_csv_fields(
+    population = read_csv_fields(
         section, "population_file", {lsoa_field: "lsoa_code", population_field: "population"}
     )
-    _unique_codes(population["lsoa_code"], section, "population_file", lsoa_field)
-    population["population"] = _numeric(
+    unique_codes(population["lsoa_code"], section, "population_file", lsoa_field)
+    population["population"] = numeric_field(
         population, "population", section, "population_file", population_field
     )
     frame = frame.merge(population, on="lsoa_code", how="left")
@@ -491,7 +359,7 @@ def _read_deprivation(
         raise ValueError(
             f"{section.label}: {section.file('population_file')} has no population for {missing}"
         )
-    year = _year_for(section, "population_year", population_field, section.get("population_file"))
+    year = year_for(section, "population_year", population_field, section.get("population_file"))
     label = section.optional("population_label") or (
         f"'{population_field}' in {Path(section.get('population_file')).name}"
     )
@@ -500,7 +368,7 @@ def _read_deprivation(
 
 
 def _read_ethnicity(
-    section: _Section, lsoa_sections: dict, lsoa_bounds: dict
+    section: Section, lsoa_sections: dict, lsoa_bounds: dict
 ) -> tuple[pd.DataFrame, _LsoaPopulation]:
     """Counts by ethnic group per LSOA (long), and the LSOA population as the sum over groups."""
     vintage = section.get("lsoa_vintage")
@@ -509,24 +377,24 @@ def _read_ethnicity(
     lsoa_field, group_field, count_field = (
         section.get(k) for k in ("lsoa_field", "group_field", "count_field")
     )
-    frame = _read_csv_fields(
+    frame = read_csv_fields(
         section, "file", {lsoa_field: "lsoa_code", group_field: "category", count_field: "population"}
     )
-    frame["population"] = _numeric(frame, "population", section, "file", count_field)
+    frame["population"] = numeric_field(frame, "population", section, "file", count_field)
     repeated = frame[frame.duplicated(["lsoa_code", "category"])]
     if not repeated.empty:
         raise ValueError(
             f"{section.label}: file '{section.get('file')}' repeats group {repeated['category'].iloc[0]!r} "
             f"for {repeated['lsoa_code'].iloc[0]}"
         )
-    _check_same_codes(
+    check_same_codes(
         set(frame["lsoa_code"]),
         set(lsoa_bounds[vintage]["code"]),
         f"{section.label}: file '{section.get('file')}' {lsoa_field}",
         vintage,
     )
     totals = frame.groupby("lsoa_code", as_index=False, sort=True)["population"].sum()
-    year = _year_for(section, "year", Path(section.get("file")).name)
+    year = year_for(section, "year", Path(section.get("file")).name)
     label = section.optional("label") or (
         f"sum of '{count_field}' over '{group_field}' in {Path(section.get('file')).name}"
     )
@@ -534,7 +402,7 @@ def _read_ethnicity(
 
 
 def _carry_deprivation(
-    section: _Section,
+    section: Section,
     deprivation: pd.DataFrame,
     population: _LsoaPopulation,
     from_vintage: str,
@@ -542,7 +410,7 @@ def _carry_deprivation(
 ) -> tuple[str, pd.DataFrame]:
     """Read and check the LSOA change lookup; return the target vintage and the carried scores."""
     from_field, to_field, change_field = (section.get(k) for k in ("from_field", "to_field", "change_field"))
-    change = _read_csv_fields(
+    change = read_csv_fields(
         section, "file", {from_field: "from_code", to_field: "lsoa_code", change_field: "change"}
     )
     unknown = sorted(set(change["change"]) - _CHANGE_CODES)
@@ -552,7 +420,7 @@ def _carry_deprivation(
             f"{unknown}; expected {sorted(_CHANGE_CODES)}"
         )
     where = f"{section.label}: file '{section.get('file')}'"
-    _check_same_codes(
+    check_same_codes(
         set(change["from_code"]), set(deprivation["lsoa_code"]), f"{where} {from_field}", from_vintage
     )
     targets = [
@@ -590,7 +458,7 @@ def _lsoa_deprivation(
 
 def _ward_deprivation(
     vintage: str,
-    section: _Section,
+    section: Section,
     lookup: pd.DataFrame,
     scores: pd.DataFrame,
     population: _LsoaPopulation,
@@ -708,208 +576,3 @@ def _areas_and_geometries(
     geometries = pd.concat(geometry_frames, ignore_index=True)
     geometries = geometries.drop_duplicates("area_code", keep="last").reset_index(drop=True)
     return areas, geometries[AREA_GEOMETRIES_COLUMNS]
-
-
-# --- embedded files ---------------------------------------------------------------------------------
-
-
-def ward_list_frame(pack: GeographyPack) -> pd.DataFrame:
-    """Ward code, name, ward set and authority code of every ward set in the pack (data/wards.csv)."""
-    wards = pack.areas[pack.areas["area_type"] == "ward"]
-    frame = wards.rename(
-        columns={
-            "area_code": "ward_code",
-            "area_name": "ward_name",
-            "vintage": "ward_set",
-            "parent_code": "la_code",
-        }
-    )
-    return frame.sort_values(["ward_set", "ward_code"]).reset_index(drop=True)[WARDS_CSV_COLUMNS]
-
-
-def ward_summary_frame(pack: GeographyPack) -> pd.DataFrame:
-    """Ward deprivation plus the population year, scores rounded to 3 dp (data/ward_summary.csv)."""
-    totals = pack.populations[pack.populations["breakdown"] == "total"][["area_code", "year"]]
-    frame = pack.ward_deprivation.merge(
-        totals.rename(columns={"area_code": "ward_code", "year": "population_year"}),
-        on="ward_code",
-        how="left",
-    )
-    frame["imd_score"] = frame["imd_score"].round(SCORE_DECIMALS)
-    return frame.sort_values(["ward_set", "ward_code"]).reset_index(drop=True)[WARD_SUMMARY_COLUMNS]
-
-
-def ward_ethnicity_frame(pack: GeographyPack) -> pd.DataFrame:
-    """Population by ethnic group of each ward (where the pack has it) (data/ward_ethnicity_summary.csv)."""
-    wards = set(pack.ward_deprivation["ward_code"])
-    rows = pack.populations[
-        (pack.populations["breakdown"] == "ethnicity") & pack.populations["area_code"].isin(wards)
-    ]
-    frame = rows.rename(columns={"area_code": "ward_code"})
-    return frame.sort_values(["ward_code", "category"]).reset_index(drop=True)[WARD_ETHNICITY_COLUMNS]
-
-
-def authority_populations_frame(pack: GeographyPack) -> pd.DataFrame:
-    """The authority's populations: total, by ethnic group and by deprivation group (data/authority_populations.csv)."""
-    rows = pack.populations[pack.populations["area_code"] == pack.authority_code]
-    return rows.sort_values(["breakdown", "category", "year"]).reset_index(drop=True)[POPULATIONS_COLUMNS]
-
-
-def write_ward_list(pack: GeographyPack, data_dir: Path) -> Path:
-    """Write data/wards.csv from the pack."""
-    path = Path(data_dir) / WARDS_CSV
-    ward_list_frame(pack).to_csv(path, index=False, lineterminator="\n")
-    return path
-
-
-def write_ward_summary(pack: GeographyPack, data_dir: Path) -> list[Path]:
-    """Write data/ward_summary.csv and data/ward_ethnicity_summary.csv, derived from the pack."""
-    summary = Path(data_dir) / WARD_SUMMARY_CSV
-    ward_summary_frame(pack).to_csv(summary, index=False, lineterminator="\n")
-    ethnicity = Path(data_dir) / WARD_ETHNICITY_CSV
-    ward_ethnicity_frame(pack).to_csv(ethnicity, index=False, lineterminator="\n")
-    authority = Path(data_dir) / AUTHORITY_POPULATIONS_CSV
-    authority_populations_frame(pack).to_csv(authority, index=False, lineterminator="\n")
-    return [summary, ethnicity, authority]
-
-
-def _read_embedded_csv(path: Path, columns: list[str], *, required: bool = True) -> pd.DataFrame | None:
-    if not path.is_file():
-        if required:
-            raise ValueError(f"embedded geography file not found: {path}")
-        return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing}; expected {columns}")
-    return frame[columns]
-
-
-def read_embedded_geography(data_dir: Path) -> GeographyPack:
-    """The ward frames from the small derived files shipped in data/ (no boundaries, no LSOAs)."""
-    data_dir = Path(data_dir)
-    wards = _read_embedded_csv(data_dir / WARDS_CSV, WARDS_CSV_COLUMNS)
-    summary = _read_embedded_csv(data_dir / WARD_SUMMARY_CSV, WARD_SUMMARY_COLUMNS)
-    ethnicity = _read_embedded_csv(data_dir / WARD_ETHNICITY_CSV, WARD_ETHNICITY_COLUMNS, required=False)
-    authority = _read_embedded_csv(data_dir / AUTHORITY_POPULATIONS_CSV, POPULATIONS_COLUMNS, required=False)
-
-    la_codes = wards["la_code"].unique()
-    if len(la_codes) != 1:
-        raise ValueError(f"{WARDS_CSV}: expected one authority in la_code; got {sorted(la_codes)}")
-    _check_same_codes(set(summary["ward_code"]), set(wards["ward_code"]), WARD_SUMMARY_CSV, WARDS_CSV)
-
-    areas = pd.DataFrame(
-        {
-            "area_code": wards["ward_code"],
-            "area_name": wards["ward_name"],
-            "area_type": "ward",
-            "vintage": wards["ward_set"],
-            "parent_code": wards["la_code"],
-            "is_comparator": False,
-        }
-    )[AREAS_COLUMNS]
-    ward_deprivation = summary[WARD_DEPRIVATION_COLUMNS].copy()
-    ward_deprivation["imd_score"] = ward_deprivation["imd_score"].astype(float)
-    ward_deprivation["population"] = ward_deprivation["population"].astype(float)
-    for column in ("imd_rank_local", "local_quintile"):
-        ward_deprivation[column] = ward_deprivation[column].astype(int)
-
-    population_frames = [
-        pd.DataFrame(
-            {
-                "area_code": summary["ward_code"],
-                "breakdown": "total",
-                "category": "",
-                "population": summary["population"].astype(float),
-                "year": summary["population_year"].astype(int),
-                "source": summary["population_source"],
-            }
-        )
-    ]
-    if ethnicity is not None:
-        unknown = set(ethnicity["ward_code"]) - set(wards["ward_code"])
-        if unknown:
-            raise ValueError(f"{WARD_ETHNICITY_CSV}: ward codes not in {WARDS_CSV}: {sorted(unknown)[:3]}")
-        population_frames.append(
-            ethnicity.rename(columns={"ward_code": "area_code"}).assign(
-                breakdown="ethnicity",
-                population=ethnicity["population"].astype(float),
-                year=ethnicity["year"].astype(int),
-            )
-        )
-    if authority is not None:
-        if set(authority["area_code"]) - set(la_codes):
-            raise ValueError(f"{AUTHORITY_POPULATIONS_CSV}: rows for an area other than {la_codes[0]}")
-        population_frames.append(
-            authority.assign(
-                population=authority["population"].astype(float), year=authority["year"].astype(int)
-            )
-        )
-    populations = pd.concat(population_frames, ignore_index=True)[POPULATIONS_COLUMNS]
-    return GeographyPack(
-        authority_code=str(la_codes[0]),
-        authority_name="",
-        areas=areas,
-        area_geometries=pd.DataFrame(columns=AREA_GEOMETRIES_COLUMNS),
-        lsoa_deprivation=pd.DataFrame(columns=LSOA_DEPRIVATION_COLUMNS),
-        ward_deprivation=ward_deprivation,
-        populations=populations,
-    )
-
-
-def read_hex_layout(path: Path, wards: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The hand-made hex cartogram (axial q, r per ward), checked for one cell per ward and no collisions.
-
-    ``wards`` (area_code, vintage), e.g. ``pack.areas``, if given must be covered exactly, set by set.
-    """
-    path = Path(path)
-    frame = _read_embedded_csv(path, HEX_LAYOUT_COLUMNS)
-    try:
-        frame = frame.astype({"q": int, "r": int})
-    except ValueError as error:
-        raise ValueError(f"{path.name}: q and r must be whole numbers ({error})") from error
-    repeated = frame[frame["area_code"].duplicated()]
-    if not repeated.empty:
-        raise ValueError(f"{path.name}: ward {repeated['area_code'].iloc[0]} has more than one cell")
-    collided = frame[frame.duplicated(["ward_set", "q", "r"])]
-    if not collided.empty:
-        row = collided.iloc[0]
-        raise ValueError(f"{path.name}: {row['ward_set']} cell q={row['q']}, r={row['r']} holds two wards")
-    if wards is not None:
-        wards = wards[wards["area_type"] == "ward"] if "area_type" in wards else wards
-        for ward_set, group in wards.groupby("vintage"):
-            _check_same_codes(
-                set(frame.loc[frame["ward_set"] == ward_set, "area_code"]),
-                set(group["area_code"]),
-                f"{path.name} {ward_set}",
-                f"the {ward_set} wards",
-            )
-    return frame
-
-
-# --- command line -----------------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m het.reference.geography build-embedded PACK_DIR``: regenerate the derived ward files in data/."""
-    parser = argparse.ArgumentParser(prog="python -m het.reference.geography", description=main.__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser(
-        "build-embedded",
-        help="write data/wards.csv, ward_summary.csv, ward_ethnicity_summary.csv and authority_populations.csv",
-    )
-    build.add_argument("pack_dir", type=Path, help="folder holding geography.toml")
-    build.add_argument(
-        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where to write (default: data/)"
-    )
-    args = parser.parse_args(argv)
-    pack = read_geography_pack(args.pack_dir)
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    for path in [write_ward_list(pack, args.data_dir), *write_ward_summary(pack, args.data_dir)]:
-        print(f"wrote {path}")
-    print("hex_layout.csv is hand-made and was not touched")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,13 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from het.reference.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
-from het.reference.geography import (
-    HEX_LAYOUT_CSV,
-    read_embedded_geography,
-    read_geography_pack,
-    read_hex_layout,
-)
+from het.reference.embedded import read_embedded_geography
+from het.reference.frames import AREAS_COLUMNS, GeographyPack
+from het.reference.hex_layout import HEX_LAYOUT_CSV, read_hex_layout
 from het.store import Store, mark_observations_changed, set_meta
+from het.vocabulary import LOCAL_AUTHORITY
 
 # Reference tables are replaced wholesale on reload, except the analysts' own local indicators.
 # Constant statements over a fixed list of tables: no user input reaches them.
@@ -37,8 +35,16 @@ _CLEAR = {
     "ward_deprivation": "DELETE FROM ward_deprivation",
     "lsoa_deprivation": "DELETE FROM lsoa_deprivation",
     "populations": "DELETE FROM populations",
+    "ward_sets": "DELETE FROM ward_sets",
 }
-GEOGRAPHY_TABLES = ("areas", "area_geometries", "ward_deprivation", "lsoa_deprivation", "populations")
+GEOGRAPHY_TABLES = (
+    "areas",
+    "area_geometries",
+    "ward_deprivation",
+    "lsoa_deprivation",
+    "populations",
+    "ward_sets",
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,9 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
     """
     frames = read_catalogue(data_dir)
     if geography_dir is not None:
+        # geopandas is loaded only here, so commands that never read a pack start faster.
+        from het.reference.geography import read_geography_pack
+
         pack = read_geography_pack(geography_dir)
         source = f"geography pack {geography_dir}"
     else:
@@ -89,10 +98,11 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
     hex_layout = read_hex_layout(data_dir / HEX_LAYOUT_CSV)  # checked: one cell per ward, no collisions
     fingerprint = reference_fingerprint(geography_dir, data_dir)
     tables: dict[str, pd.DataFrame] = {name: frames[name] for name, _ in CATALOGUE_TABLES}
-    tables["areas"] = pd.concat([frames["areas"], pack.areas], ignore_index=True)
+    tables["areas"] = pd.concat([_with_authority(frames["areas"], pack), pack.areas], ignore_index=True)
     for name in GEOGRAPHY_TABLES[1:]:
         tables[name] = getattr(pack, name)
-    tables["hex_layout"] = hex_layout
+    # The hand-made layout covers the wards it was drawn for; another authority's wards have no cells.
+    tables["hex_layout"] = hex_layout[hex_layout["area_code"].isin(pack.areas["area_code"])]
     with store.transaction() as cur:
         for name in _CLEAR:
             cur.execute(_CLEAR[name])
@@ -103,6 +113,34 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
         mark_observations_changed(cur)  # ward ranks and populations feed the gaps
         set_meta(cur, "geography_source", source)
     return source
+
+
+def _with_authority(catalogue_areas: pd.DataFrame, pack: GeographyPack) -> pd.DataFrame:
+    """The catalogue's areas plus the pack's authority, when the catalogue does not list it already.
+
+    The authority comes from the geography manifest ([authority] code, name, region_code), so another
+    authority's pack needs no change to data/areas.csv.
+    """
+    if pack.authority_code in set(catalogue_areas["area_code"]):
+        return catalogue_areas
+    if pack.region_code and pack.region_code not in set(catalogue_areas["area_code"]):
+        raise ValueError(
+            f"the geography pack's region {pack.region_code} is not in data/areas.csv; add it (with England as "
+            "its parent) so the authority can be compared with its region"
+        )
+    authority = pd.DataFrame(
+        [
+            {
+                "area_code": pack.authority_code,
+                "area_name": pack.authority_name or pack.authority_code,
+                "area_type": LOCAL_AUTHORITY,
+                "vintage": None,
+                "parent_code": pack.region_code,
+                "is_comparator": False,
+            }
+        ]
+    )
+    return pd.concat([catalogue_areas, authority], ignore_index=True)[AREAS_COLUMNS]
 
 
 def reference_is_current(store: Store, *, geography_dir: Path | None = None) -> bool:

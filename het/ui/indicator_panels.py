@@ -9,11 +9,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from het import charts, palette
+from het.charts import palette
+from het.charts.gaps import gap_over_time_chart
+from het.charts.groups import deprivation_chart, group_bar_chart
+from het.charts.maps import hex_map
+from het.charts.trend import trend_chart
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import url_choice
 from het.views import indicator as view
+from het.ward_sets import WardSets
 
 # Streamlit fits a stretched chart's title, legend and axes inside the spec's height, so the builders'
 # default heights leave a short plot on a wide screen: the page asks for a taller chart (data unchanged).
@@ -60,8 +65,8 @@ def headline(data: IndicatorPageData, sel: Selection) -> None:
         age=sel.age,
         period_sort=sel.period_sort,
     )
-    luton, england, judged = st.columns([1, 1, 2])
-    luton.metric(
+    own, england, judged = st.columns([1, 1, 2])
+    own.metric(
         f"{data.authority_name}, {sel.period_label}",
         head.value_text,
         border=True,
@@ -99,8 +104,9 @@ def trend_card(data: IndicatorPageData, sel: Selection) -> None:
         empty_state(f"No whole-area values for {sel.sex.lower()}, {sel.age}: nothing to draw a trend from.")
         return
     region = frame.loc[frame["area_code"] == data.region_code, "series"]
-    chart = charts.trend_chart(
+    chart = trend_chart(
         frame,
+        authority=data.authority_name,
         unit=meta["unit"],
         decimals=int(meta["decimals"]),
         region=region.iloc[0] if not region.empty else None,
@@ -163,7 +169,7 @@ def _group_card(
             f"No {data.authority_name} value for {sel.period_label} to compare the {group_words} with."
         )
         return
-    chart = charts.group_bar_chart(
+    chart = group_bar_chart(
         frame,
         category_field=field,
         unit=meta["unit"],
@@ -212,7 +218,7 @@ def ward_panel(data: IndicatorPageData, sel: Selection) -> None:
             empty_state(f"No hex layout for the {ward_set}: the ward map cannot be drawn.")
             return
         chart_card(
-            charts.hex_map(
+            hex_map(
                 cells,
                 value_field="value",
                 label_field="ward",
@@ -296,8 +302,13 @@ def deprivation_panel(data: IndicatorPageData, sel: Selection) -> None:
             "difference between the fitted line's two ends); the RII is the ratio of the two ends, above 1 when "
             "the more deprived are worse off. Most minus least deprived compares the two end groups only."
         )
-    chart = charts.deprivation_chart(
-        groups, unit=meta["unit"], decimals=int(meta["decimals"]), sii_line=line, from_zero=_from_zero(meta)
+    chart = deprivation_chart(
+        groups,
+        authority=data.authority_name,
+        unit=meta["unit"],
+        decimals=int(meta["decimals"]),
+        sii_line=line,
+        from_zero=_from_zero(meta),
     ).properties(height=TALL)
     chart_card(
         chart,
@@ -346,11 +357,12 @@ def gap_panel(data: IndicatorPageData, sel: Selection) -> None:
         notes = [f"**Gap trend:** {palette.verdict_text(verdict)}" + (f" ({reason})" if reason else "")]
         if dimension == "ward" and series["breakdown"].nunique() > 1:
             notes.append(
-                "The series runs across the May 2023 ward change (19 wards to 20): the SII summarises the gap over "
-                "the population's deprivation rank, so it stays comparable, but the method's inputs changed."
+                f"The series runs across a change of ward set ({WardSets.from_areas(data.areas).change_note()}): "
+                "the SII summarises the gap over the population's deprivation rank, so it stays comparable, but "
+                "the method's inputs changed."
             )
         chart_card(
-            charts.gap_over_time_chart(
+            gap_over_time_chart(
                 series, unit=view.sii_unit(meta["unit"]), decimals=int(meta["decimals"]), verdict=verdict
             ).properties(height=TALL),
             series,

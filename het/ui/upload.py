@@ -19,6 +19,7 @@ from het.ingest.tidy import tidy_example_csv, tidy_template_csv
 from het.loads import add_local_indicator, load_extract
 from het.ui.data import get_store
 from het.vocabulary import POLARITIES, VALUE_TYPES
+from het.ward_sets import WardSets
 
 FORMAT_LABELS = {
     None: "Detect automatically",
@@ -62,12 +63,13 @@ def choose_file() -> tuple[str, bytes, dict] | None:
     )
     chosen = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="upload_format")
     with st.expander("Options for wide ward tables", expanded=chosen == "ward_wide"):
+        ward_sets = WardSets.from_areas(get_store().query("area_list"))
         ward_set = st.radio(
             "Ward set",
-            ["WD23", "WD13"],
+            list(reversed(ward_sets.vintages)),
             horizontal=True,
             key="upload_ward_set",
-            help="WD23: wards from May 2023; WD13: the 19 wards in use 2003 to 2023.",
+            help=f"The authority's ward sets, newest first: {ward_sets.descriptions()}.",
         )
         period = st.text_input("Period, if the file has no period column (e.g. 2023/24)", key="upload_period")
     if uploaded is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het import palette
+from het.charts import palette
 from het.format import format_interval, format_value
 from het.stats.benchmark import LOW_IS_GOOD, NOT_COMPARED
 from het.stats.trend import CANNOT_BE_CALCULATED
@@ -25,6 +25,7 @@ from het.vocabulary import (
     ETHNICITY,
     TOTAL,
 )
+from het.ward_sets import WardSets
 
 # The Indicator page's breakdown views, in the order the control offers them (query parameter `breakdown`).
 WARD_VIEW, ETHNIC_VIEW, DEPRIVATION_VIEW, GAP_VIEW = "ward", "ethnicity", "deprivation", "gap over time"
@@ -48,7 +49,6 @@ DEPRIVATION_GROUP_WORDS = {
     DEPRIVATION_NATIONAL_QUINTILE: "national deprivation quintiles (IMD)",
     DEPRIVATION_NATIONAL_DECILE: "national deprivation deciles (IMD)",
 }
-WARD_SET_NAMES = {"WD23": "May 2023 wards", "WD13": "2003–2023 wards"}
 _EMPTY_WORDS = {
     WARD_VIEW: "ward data",
     ETHNIC_VIEW: "ethnic breakdown",
@@ -225,9 +225,13 @@ def ward_frame(observations: pd.DataFrame, *, sex: str, age: str, period_sort: i
 
 
 def ward_set_label(ward_set: str, areas: pd.DataFrame) -> str:
-    """'May 2023 wards (20)' or '2003–2023 wards (19)': the ward set and how many wards it has."""
-    n_wards = int(((areas["area_type"] == "ward") & (areas["vintage"] == ward_set)).sum())
-    return f"{WARD_SET_NAMES.get(ward_set, ward_set)} ({n_wards})"
+    """'May 2023 wards (20)' or 'wards until May 2023 (19)': the ward set, named by the dates it was in
+    force (from the geography manifest), and how many wards it has."""
+    found = WardSets.from_areas(areas)
+    if ward_set not in found.vintages:
+        return ward_set
+    chosen = found.get(ward_set)
+    return f"{chosen.name()} ({chosen.n_wards})"
 
 
 def hex_frame(wards: pd.DataFrame, hex_cells: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from het import palette
+from het.charts import palette
 from het.format import format_value
 from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, NOT_COMPARED
 from het.views.indicator import DEPRIVATION_PREFERENCE, gap_summary, gap_verdict

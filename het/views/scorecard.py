@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from het import palette
+from het.charts import palette
 from het.format import format_interval, format_value
 from het.stats.benchmark import MUCH_WORSE, NO_JUDGEMENT, NOT_COMPARED, WORSE
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_WORSE
@@ -493,7 +493,7 @@ def _tracker_texts(row: dict, authority_name: str) -> dict:
     if ordered and _missing(measure_value) and not _missing(row["sii_reason"]):
         notes.append(f"No SII this period: {row['sii_reason']}")
     if row["dimension"] == WARD:
-        notes.append("The ward SII is one series across the May 2023 ward change (WD13 to WD23)")
+        notes.append("The ward SII is one series across ward sets: each period on the wards in force then")
     period = row["period_label"]
     if row["dimension"] == WARD:
         period = f"{period} ({row['breakdown']} wards)"

@@ -135,13 +135,13 @@ CORPUS = [
             ]
         ),
         "wd23_before_may_2023.csv, row 2, column 'Area Code': ward E05014735 belongs to ward set WD23, but "
-        "period '2019' falls under WD13 (Luton's wards changed in May 2023)",
+        "period '2019' falls under WD13 (the authority's wards changed on 4 May 2023)",
     ),
     Bad(
         "wd13_after_may_2023.csv",
         tidy(["smoking_adults", "E05002193", "2024", "Persons", "18+ yrs", "total", "", "15.2", "", ""]),
         "wd13_after_may_2023.csv, row 2, column 'area_code': ward E05002193 belongs to ward set WD13, but "
-        "period '2024' falls under WD23 (Luton's wards changed in May 2023)",
+        "period '2024' falls under WD23 (the authority's wards changed on 4 May 2023)",
     ),
     Bad(
         "unreadable_period.csv",
@@ -288,15 +288,15 @@ CORPUS = [
     Bad(
         "no_ward_set.csv",
         csv_bytes([["ward code", "smoking_adults"], ["E05014735", "15"]]),
-        "no_ward_set.csv: say which ward set the table is on: WD13 (19 wards, 2003 to May 2023); WD23 (20 wards "
-        "from May 2023)",
+        "no_ward_set.csv: say which ward set the table is on: WD13 (19 wards, until 4 May 2023); WD23 (20 wards, "
+        "from 4 May 2023)",
         {"period": "2024"},
     ),
     Bad(
         "ward_set_vs_period.csv",
         csv_bytes([["ward code", "smoking_adults"], ["E05014735", "15"]]),
         "ward_set_vs_period.csv: the ward set WD23 does not match the period given '2019': data for that period "
-        "are on WD13 (Luton's wards changed in May 2023)",
+        "are on WD13 (the authority's wards changed on 4 May 2023)",
         {"ward_set": "WD23", "period": "2019"},
     ),
     Bad(

@@ -13,6 +13,14 @@ import pandas as pd
 import pytest
 import shapely
 
+from het.reference.embedded import (
+    authority_populations_frame,
+    main,
+    read_embedded_geography,
+    ward_ethnicity_frame,
+    ward_list_frame,
+    ward_summary_frame,
+)
 from het.reference.geography import (
     AREA_GEOMETRIES_COLUMNS,
     AREAS_COLUMNS,
@@ -20,16 +28,10 @@ from het.reference.geography import (
     POPULATIONS_COLUMNS,
     WARD_DEPRIVATION_COLUMNS,
     GeographyPack,
-    authority_populations_frame,
     carry_lsoa_scores,
-    main,
-    read_embedded_geography,
     read_geography_pack,
-    read_hex_layout,
-    ward_ethnicity_frame,
-    ward_list_frame,
-    ward_summary_frame,
 )
+from het.reference.hex_layout import read_hex_layout
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
@@ -266,7 +268,14 @@ def test_shipped_ward_files_equal_a_fresh_derivation(pack):
 
 def test_build_embedded_command_writes_the_same_files(pack_dir, tmp_path, capsys):
     assert main(["build-embedded", str(pack_dir), "--data-dir", str(tmp_path)]) == 0
-    for name in ("wards.csv", "ward_summary.csv", "ward_ethnicity_summary.csv", "authority_populations.csv"):
+    for name in (
+        "wards.csv",
+        "ward_sets.csv",
+        "authority.csv",
+        "ward_summary.csv",
+        "ward_ethnicity_summary.csv",
+        "authority_populations.csv",
+    ):
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
     assert "hex_layout.csv is hand-made" in capsys.readouterr().out
 
@@ -396,3 +405,26 @@ def test_missing_manifest_key_is_named(pack_dir, tmp_path):
     )
     with pytest.raises(ValueError, match=r"geography.toml \[deprivation\]: missing key 'score_field'"):
         read_geography_pack(folder)
+
+
+def test_ward_sets_come_from_the_manifest_dates(pack, manifest):
+    sets = pack.ward_sets.set_index("vintage")
+    for table in manifest["ward_sets"]:
+        row = sets.loc[table["vintage"]]
+        assert str(row["in_force_from"] or "") == str(table.get("in_force_from", ""))
+        assert str(row["in_force_until"] or "") == str(table.get("in_force_until", ""))
+    assert sets["n_wards"].to_dict() == {"WD13": 19, "WD23": 20}
+
+
+def test_ward_sets_that_overlap_or_leave_a_gap_are_refused(pack_dir, tmp_path):
+    text = (pack_dir / "geography.toml").read_text(encoding="utf-8")
+    moved = text.replace('in_force_from = "2023-05-04"', 'in_force_from = "2023-06-01"')
+    assert moved != text
+    for path in pack_dir.rglob("*"):
+        if path.is_file() and path.name != "geography.toml":
+            target = tmp_path / path.relative_to(pack_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    (tmp_path / "geography.toml").write_text(moved, encoding="utf-8")
+    with pytest.raises(ValueError, match="WD13 ends on 2023-05-04 but WD23 starts on 2023-06-01"):
+        read_geography_pack(tmp_path)

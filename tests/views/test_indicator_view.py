@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -227,10 +229,16 @@ def test_ward_frame_is_one_period_highest_first_with_comparisons_filled():
 
 def test_ward_set_label_counts_the_wards_of_the_set():
     areas = pd.DataFrame(
-        {"area_type": ["ward"] * 39 + ["local authority"], "vintage": ["WD23"] * 20 + ["WD13"] * 19 + [None]}
+        {
+            "area_code": [f"W{i}" for i in range(39)] + ["LA"],
+            "area_type": ["ward"] * 39 + ["local authority"],
+            "vintage": ["WD23"] * 20 + ["WD13"] * 19 + [None],
+            "in_force_from": [date(2023, 5, 4)] * 20 + [None] * 20,
+            "in_force_until": [None] * 20 + [date(2023, 5, 4)] * 19 + [None],
+        }
     )
     assert view.ward_set_label("WD23", areas) == "May 2023 wards (20)"
-    assert view.ward_set_label("WD13", areas) == "2003–2023 wards (19)"
+    assert view.ward_set_label("WD13", areas) == "wards until May 2023 (19)"
 
 
 def test_hex_frame_takes_cells_of_the_wards_own_set_only():
