@@ -11,7 +11,7 @@ from pathlib import Path
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.ingest import read_extract
 from het.ingest.indicators import apply_indicator_mapping
-from het.ingest.preview import load_report, preview_extract
+from het.ingest.preview import load_report, preview_summary
 from het.loads import (
     has_any_extract,
     load_demo,
@@ -181,7 +181,7 @@ def _load(store: Store, args) -> int:
         parsed = apply_indicator_mapping(
             parsed, {k: (v or None) for k, v in mapping.items()}, indicators=indicators, areas=areas
         )
-    preview = preview_extract(store, parsed)
+    preview = preview_summary(store, parsed)
     print(load_report(parsed, preview))
     if not preview.can_commit:
         print("het: nothing was loaded", file=sys.stderr)

@@ -1,6 +1,7 @@
 -- The current observations of the chosen (indicator, area, sex, age) keys, with what the gap engine needs:
 -- indicator metadata, area type and ward set, and for wards their deprivation rank and population within
 -- their ward set. The keys are a registered table `input_keys` (indicator_id, area_code, sex, age).
+-- Rows come in no particular order: the refresh sorts them (het.derived.refresh).
 -- Columns: indicator_id, area_code, period_sort, period_label, sex, age, breakdown, category, category_rank,
 -- value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, polarity, value_type,
 -- multiplier, periodicity, sii_transform, area_type, vintage, parent_code, area_name, imd_rank_local,
@@ -26,4 +27,3 @@ FROM current_rows AS o
 JOIN indicators AS i USING (indicator_id)
 LEFT JOIN areas AS a USING (area_code)
 LEFT JOIN ward_deprivation AS d ON d.ward_code = o.area_code
-ORDER BY o.indicator_id, o.area_code, o.sex, o.age, o.breakdown, o.category, o.period_sort

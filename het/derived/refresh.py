@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
 from het.store import Store, now_utc, read_query, set_meta
@@ -167,7 +169,17 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
     return DerivedResults(**frames)
 
 
+INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
+
+
 def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
+    """The gap engine's inputs for the targets, text as categoricals, in one fixed order.
+
+    Text columns repeat (a few codes, sexes, ages, labels), so they come from DuckDB dictionary-encoded:
+    the engine's grouping and merging then work on small integer codes. The order is fixed (sorted
+    categories, then INPUT_ORDER) because DuckDB returns rows in no particular order, and an incremental
+    refresh must give exactly what a full one does.
+    """
     cur.register("targets", targets)
     try:
         keys = cur.execute(read_query("refresh_input_keys"), {"england_code": ENGLAND}).df()
@@ -175,9 +187,28 @@ def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
         cur.unregister("targets")
     cur.register("input_keys", keys)
     try:
-        return cur.execute(read_query("gap_inputs")).df()
+        table = cur.sql(read_query("gap_inputs")).to_arrow_table()
     finally:
         cur.unregister("input_keys")
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            codes = column.dictionary_encode().combine_chunks()
+            categories = pd.Index(codes.dictionary.to_pylist(), dtype=object)
+            order = categories.argsort(kind="stable")
+            remap = np.empty(len(order), dtype=np.int64)
+            remap[order] = np.arange(len(order))
+            raw = codes.indices.to_numpy(zero_copy_only=False)
+            nulls = codes.indices.is_null().to_numpy(zero_copy_only=False)
+            values = np.where(
+                nulls, -1, remap[np.where(nulls, 0, raw).astype(np.int64)] if len(order) else -1
+            )
+            columns[name] = pd.Categorical.from_codes(values, categories=categories[order])
+        else:
+            columns[name] = column.to_pandas()
+    frame = pd.DataFrame(columns)
+    return frame.sort_values(INPUT_ORDER, kind="stable").reset_index(drop=True)
 
 
 def _keep_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -74,16 +74,17 @@ class Preview:
     rows_read: int
     can_commit: bool
     notes: list[str] = field(default_factory=list)
+    # Set by preview_summary, which counts the new, revised and unchanged rows without listing them.
+    row_counts: dict[str, int] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
         kept = int((self.rejected["level"] == KEPT_ASIDE).sum()) if len(self.rejected) else 0
         errors = int((self.rejected["level"] == "error").sum()) if len(self.rejected) else 0
+        listed = {"new": len(self.new), "revised": len(self.revised), "unchanged": len(self.unchanged)}
         return {
             "rows_read": self.rows_read,
-            "new": len(self.new),
-            "revised": len(self.revised),
-            "unchanged": len(self.unchanged),
+            **(self.row_counts or listed),
             "kept_aside": kept,
             "errors": errors,
         }
@@ -151,6 +152,35 @@ def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
         rows_read=parsed.rows_read,
         can_commit=parsed.can_commit,
         notes=list(parsed.notes),
+    )
+
+
+def preview_summary(store: Store, parsed: ParsedExtract) -> Preview:
+    """preview_extract's counts, problems and touched indicators without the row listings (for the CLI
+    report, which prints only those: a national-scale file is counted, not listed)."""
+    if parsed.format == "kpi":
+        return _preview_kpis(store, parsed)
+    cur = store.cursor()
+    cur.register("incoming", pa.Table.from_pandas(parsed.observations, preserve_index=False))
+    try:
+        new, revised, unchanged = cur.execute(read_query("incoming_vs_current")).fetchall()[0]
+    finally:
+        cur.unregister("incoming")
+        cur.close()
+    empty = pd.DataFrame(columns=ROW_COLUMNS)
+    return Preview(
+        file_name=parsed.file_name,
+        format=parsed.format,
+        new=empty,
+        revised=pd.DataFrame(columns=REVISED_COLUMNS),
+        unchanged=empty,
+        rejected=rejected_frame(parsed),
+        touched=_touched(store, parsed.observations),
+        unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
+        rows_read=parsed.rows_read,
+        can_commit=parsed.can_commit,
+        notes=list(parsed.notes),
+        row_counts={"new": int(new), "revised": int(revised), "unchanged": int(unchanged)},
     )
 
 
