@@ -132,7 +132,8 @@ def prepare_store(store: Store, *, geography_dir: Path | None = None, demo: bool
     if demo and not has_any_extract(store):
         result = load_demo(store)
         done.append(f"loaded the demonstration extract {result.file_name}: {result.rows_loaded:,} rows")
-    elif needs_full_refresh(store):
+    elif needs_full_refresh(store) or store.meta("derived_running"):
+        # A refresh that was cut off (the process stopped mid-way) leaves its marker: redo it in full.
         outcome = refresh(store, Touched.everything())
         done.append(
             "recomputed the gap statistics, which lagged the values"

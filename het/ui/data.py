@@ -5,6 +5,7 @@ Every page makes one cached read keyed on the store's data version, so a committ
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,5 +81,16 @@ def _derived_problem(key: tuple[str, int]) -> str | None:
 
 
 def derived_problem() -> str | None:
-    """Why the gap statistics lag the values, or None when they are up to date."""
+    """Why the gap statistics lag the values, or None when they are up to date (or being updated now)."""
+    if refresh_progress() is not None:
+        return None
     return _derived_problem(cache_key())
+
+
+def refresh_progress() -> dict | None:
+    """While a refresh runs (started by any user): started_at, done and total indicators, which ones.
+
+    Read on every run, not cached: the refresh writes it outside its own transaction for every page to see.
+    """
+    text = get_store().meta("derived_running")
+    return json.loads(text) if text else None

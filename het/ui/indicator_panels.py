@@ -320,8 +320,7 @@ def deprivation_panel(data: IndicatorPageData, sel: Selection) -> None:
         about=_about(
             data,
             period=sel.period_label,
-            method="SII and RII after Low & Low (2004): a line fitted by weighted least squares across the groups "
-            "ordered by deprivation; 95% limits from 10,000 seeded simulations (docs/methods.md).",
+            method=view.sii_method(meta, row),
         ),
     )
 
@@ -373,7 +372,21 @@ def gap_panel(data: IndicatorPageData, sel: Selection) -> None:
                 data,
                 period=f"{series['period_label'].iloc[0]} to {series['period_label'].iloc[-1]}",
                 method="Slope index of inequality each period with its 95% limits; the trend is the Fingertips "
-                "recent-trend rule applied to the SII series (docs/methods.md, Gaps over time).",
+                "recent-trend rule applied to the SII series (Data and methods, Gaps over time). "
+                + view.sii_method(
+                    meta,
+                    view.gap_row(
+                        data.gaps,
+                        dimension=dimension,
+                        sex=sel.sex,
+                        age=sel.age,
+                        period_sort=int(series["period_sort"].iloc[-1]),
+                        breakdown=str(series["breakdown"].iloc[-1]),
+                    ),
+                    what="the wards ranked by deprivation"
+                    if dimension == "ward"
+                    else "the deprivation groups",
+                ),
                 notes=notes,
             ),
         )
@@ -406,6 +419,4 @@ def about_indicator(data: IndicatorPageData) -> None:
             st.dataframe(
                 view.extracts_table(data.extracts), hide_index=True, width="stretch", key="indicator_extracts"
             )
-        st.caption(
-            "Methods: see Data and methods (docs/methods.md) for intervals, benchmarking, trends and the SII."
-        )
+        st.caption("Methods: see the Data and methods page for intervals, benchmarking, trends and the SII.")

@@ -224,10 +224,20 @@ def show_preview(preview: Preview) -> None:
 def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
     if st.button("Load this extract", type="primary", disabled=not preview.can_commit, key="upload_commit"):
         try:
-            # The gap refresh after a commit takes seconds on the demo store, a minute or more after a
-            # national-scale extract: say what is happening.
-            with st.spinner("Loading the extract, then recomputing gaps and trends ..."):
-                result = load_extract(get_store(), parsed, loaded_by=user.name, source_kind="upload")
+            # The gap refresh after a commit recomputes only what the file touched: seconds for a ward table,
+            # longer for a national-scale extract, so say how far it is (every other page says so too).
+            with st.spinner("Loading the extract ..."):
+                bar = st.progress(0.0, text="Loading the extract, then recomputing gaps and trends ...")
+
+                def show(done: int, total: int, _indicators: str) -> None:
+                    bar.progress(
+                        done / total if total else 1.0,
+                        text=f"Recomputing gaps and trends: {done} of {total} indicators done",
+                    )
+
+                result = load_extract(
+                    get_store(), parsed, loaded_by=user.name, source_kind="upload", progress=show
+                )
         except (ExtractRejected, ValueError) as exc:
             st.error(str(exc))
             return

@@ -477,9 +477,46 @@ def indicator_facts(meta) -> pd.DataFrame:
         ("Fingertips ID", "–" if fingertips is None or pd.isna(fingertips) else str(int(fingertips))),
         ("JSNA topic", meta["jsna_topic"]),
         ("Luton 2040 priority", meta["luton2040_priority"]),
+        ("SII fitted on", sii_scale_words(meta)),
         ("het ID", meta["indicator_id"]),
     ]
     return pd.DataFrame(facts, columns=["", "About this indicator"])
+
+
+def sii_scale_words(meta) -> str:
+    """Which scale the indicator's SII is fitted on (the catalogue's sii_transform)."""
+    transform = bool(meta.get("sii_transform")) if not _missing(meta.get("sii_transform")) else False
+    if transform and meta["value_type"] == "rate":
+        return "the log scale (the catalogue's choice for this rate: relative gaps, limits in closed form)"
+    if transform and meta["value_type"] == "proportion":
+        return "the logit scale (the catalogue's choice for this proportion: limits in closed form)"
+    return "the indicator's own scale"
+
+
+LIMITS_WORDS = {
+    "exact": "95% limits in closed form (normal quantiles of the fitted slope; the RII's by Fieller's method)",
+    "simulated": "95% limits from 10,000 seeded simulations (the fit is not linear in the values on this scale)",
+}
+
+
+def sii_method(meta, row: pd.Series | None, *, what: str = "the groups ordered by deprivation") -> str:
+    """The SII's method as the About tab says it: the fit, its scale, the group weights and the limits."""
+    parts = [
+        f"SII and RII after Low & Low (2004): a line fitted by weighted least squares across {what}, on "
+        f"{sii_scale_words(meta)}"
+    ]
+    if row is not None:
+        basis = _text_or_none(row.get("population_basis"))
+        if basis:
+            parts.append(f"each group weighted by its population ({basis})")
+        limits = _text_or_none(row.get("limits_method"))
+        if limits in LIMITS_WORDS:
+            parts.append(LIMITS_WORDS[limits])
+    return "; ".join(parts) + ". See Data and methods for the method in full."
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def extracts_table(extracts: pd.DataFrame) -> pd.DataFrame:

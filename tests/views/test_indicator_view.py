@@ -586,3 +586,18 @@ def test_questions_are_questions():
     assert principle_view.principle_question(0, "Overarching outcomes", authority_name="Luton").endswith(
         "outcomes, and are the gaps closing?"
     )
+
+
+def test_sii_method_says_scale_weights_and_limits():
+    rate = {"value_type": "rate", "sii_transform": True}
+    row = pd.Series({"population_basis": "row denominators", "limits_method": "exact"})
+    text = view.sii_method(rate, row)
+    assert "log scale" in text and "weighted by its population (row denominators)" in text
+    assert "closed form" in text and "simulations" not in text
+    own = {"value_type": "rate", "sii_transform": False}
+    simulated = view.sii_method(own, pd.Series({"population_basis": None, "limits_method": "simulated"}))
+    assert "the indicator's own scale" in simulated and "10,000 seeded simulations" in simulated
+    assert "weighted by" not in simulated
+    assert view.sii_scale_words({"value_type": "life expectancy", "sii_transform": False}) == (
+        "the indicator's own scale"
+    )
