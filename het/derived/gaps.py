@@ -21,6 +21,7 @@ from het.stats.benchmark import (
     WORSE,
     compare_with_benchmark,
 )
+from het.stats.ci import rate_ci, wilson_ci
 from het.stats.sii import sii
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
 from het.vocabulary import DEPRIVATION_BREAKDOWNS, ENGLAND, ETHNICITY, PROPORTION, RATE, TOTAL, WARD
@@ -315,6 +316,7 @@ def deprivation_gaps(
         return pd.DataFrame()
     by = [*GAP_KEY, "breakdown"]
     groups["quantile"] = groups["category_rank"].astype(float)
+    groups = intervals_from_counts(groups)
     pack = pd.DataFrame(columns=PACK_COLUMNS) if group_populations_table is None else group_populations_table
     groups = group_populations(groups, pack, by=by)
     fitted = groups[groups["population_reason"].isna()]
@@ -334,6 +336,33 @@ def deprivation_gaps(
     out["gap_abs"] = out["most_deprived_value"] - out["least_deprived_value"]
     out["gap_ratio"] = out["most_deprived_value"] / out["least_deprived_value"].replace(0, np.nan)
     return out.drop(columns="population_reason").assign(dimension="deprivation")
+
+
+def intervals_from_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of rates and proportions that give a count and denominator but no 95% interval get the interval
+    those imply (Byar's / exact Poisson limits for a crude rate, Wilson's for a proportion; het.stats.ci),
+    so their group can enter an SII. Fingertips' deprivation-decile rows often carry counts only.
+    Rows whose value is not the count over the denominator (e.g. standardised rates) are left as they are.
+    """
+    missing = rows["lower_ci95"].isna() & rows["upper_ci95"].isna() & rows["value"].notna()
+    has_counts = rows["count"].notna() & (rows["denominator"] > 0)
+    candidates = missing & has_counts & rows["value_type"].isin([RATE, PROPORTION])
+    if not candidates.any():
+        return rows
+    out = rows.copy()
+    part = out[candidates]
+    count, denominator = part["count"].to_numpy(float), part["denominator"].to_numpy(float)
+    multiplier = part["multiplier"].to_numpy(float)
+    crude = np.isclose(part["value"].to_numpy(float), count / denominator * multiplier, rtol=1e-6)
+    is_rate = (part["value_type"] == RATE).to_numpy()
+    lower_rate, upper_rate = rate_ci(count)
+    lower_prop, upper_prop = wilson_ci(np.minimum(count, denominator), denominator)
+    lower = np.where(is_rate, lower_rate / denominator, lower_prop) * multiplier
+    upper = np.where(is_rate, upper_rate / denominator, upper_prop) * multiplier
+    index = part.index[crude]
+    out.loc[index, "lower_ci95"] = lower[crude]
+    out.loc[index, "upper_ci95"] = upper[crude]
+    return out
 
 
 def ethnicity_gaps(obs: pd.DataFrame) -> pd.DataFrame:
