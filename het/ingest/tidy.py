@@ -31,7 +31,8 @@ from het.ingest.problems import Problems
 from het.ingest.ranges import check_limits, check_ranges
 from het.ingest.row_checker import MAX_ROWS_NAMED, RowChecker
 from het.ingest.text_codes import codes, strip
-from het.vocabulary import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL
+from het.periods import parse_period
+from het.vocabulary import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL, WARD
 from het.ward_sets import WardSets
 
 __all__ = [
@@ -67,12 +68,13 @@ TEMPLATE_COLUMNS = [
     "value_note",
 ]
 
-# Example rows for real catalogue indicators and areas; the values are illustrative, not real figures.
+# Example rows for real catalogue indicators; the areas are filled in from the store (the authority and
+# two of its wards in force for 2023/24); the values are illustrative, not real figures.
 _EXAMPLE_NOTE = "example row: not a real figure"
 EXAMPLE_ROWS = [
     [
         "smoking_adults",
-        "E06000032",
+        "{authority}",
         "2023",
         "Persons",
         "18+ yrs",
@@ -108,7 +110,7 @@ EXAMPLE_ROWS = [
     ],
     [
         "smoking_adults",
-        "E06000032",
+        "{authority}",
         "2023",
         "Persons",
         "18+ yrs",
@@ -126,7 +128,7 @@ EXAMPLE_ROWS = [
     ],
     [
         "smoking_adults",
-        "E06000032",
+        "{authority}",
         "2023",
         "Persons",
         "18+ yrs",
@@ -144,7 +146,7 @@ EXAMPLE_ROWS = [
     ],
     [
         "school_readiness",
-        "E05014735",
+        "{first_ward}",
         "2023/24",
         "Persons",
         "5 yrs",
@@ -162,7 +164,7 @@ EXAMPLE_ROWS = [
     ],
     [
         "school_readiness",
-        "E05014737",
+        "{second_ward}",
         "2023/24",
         "Persons",
         "5 yrs",
@@ -180,7 +182,7 @@ EXAMPLE_ROWS = [
     ],
     [
         "ethnic_minority_population",
-        "E06000032",
+        "{authority}",
         "2021",
         "Persons",
         "All ages",
@@ -204,9 +206,16 @@ def tidy_template_csv() -> bytes:
     return _csv_bytes([TEMPLATE_COLUMNS])
 
 
-def tidy_example_csv() -> bytes:
-    """A small filled het tidy example (real catalogue indicators and areas, illustrative values)."""
-    return _csv_bytes([TEMPLATE_COLUMNS, *EXAMPLE_ROWS])
+def tidy_example_csv(areas: pd.DataFrame) -> bytes:
+    """A small filled het tidy example: real catalogue indicators, the store's authority and two of its wards
+    (areas: the area list, queries/area_list.sql), illustrative values."""
+    wards = areas[areas["area_type"] == WARD]
+    authority = str(wards["parent_code"].iloc[0])
+    ward_set = WardSets.from_areas(areas).for_period(parse_period("2023/24"))
+    codes = sorted(wards.loc[wards["vintage"] == ward_set, "area_code"].astype(str))
+    places = {"authority": authority, "first_ward": codes[0], "second_ward": codes[min(2, len(codes) - 1)]}
+    rows = [[cell.format(**places) for cell in row] for row in EXAMPLE_ROWS]
+    return _csv_bytes([TEMPLATE_COLUMNS, *rows])
 
 
 def _csv_bytes(rows: list[list[str]]) -> bytes:

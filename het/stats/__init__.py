@@ -1,7 +1,7 @@
 """Public-health statistics: intervals, benchmarks, recent trends, DSR and the slope index of inequality.
 
 Pure numpy/pandas, no Streamlit and no store: analysts can call these from notebooks.
-See docs/methods.md and ../shared/METHODS.md.
+See docs/methods.md.
 """
 
 from het.stats.benchmark import LABEL_ORDER, compare_with_benchmark, normalise_polarity

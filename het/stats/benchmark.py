@@ -1,6 +1,6 @@
 """Compare values with a benchmark (England, Luton overall, a target) by the Fingertips rule.
 
-The benchmark's point value is compared with the area's own confidence interval (METHODS.md,
+The benchmark's point value is compared with the area's own confidence interval (docs/methods.md,
 "Comparing a value with a benchmark"). Array in, array out; missing input gives 'not compared'.
 """
 
@@ -75,7 +75,7 @@ def compare_with_benchmark(value, lower95, upper95, benchmark, *, polarity, lowe
     benchmark below the interval -> the area is higher, above it -> lower. Polarity turns
     higher/lower into 'better'/'worse' ('high is good', 'low is good'); 'no judgement' keeps
     'higher'/'lower'. With 99.8% limits too (two levels), a benchmark outside the 99.8% interval
-    gives 'much better'/'much worse'; METHODS.md defines no 'much higher'/'much lower', so
+    gives 'much better'/'much worse'; the method defines no 'much higher'/'much lower', so
     'no judgement' stays 'higher'/'lower' at both levels.
     A missing value, benchmark or limit (any of the four in two-level mode) gives 'not compared'.
     Inputs broadcast together by position (pandas index is ignored); polarity may be one value

@@ -1,4 +1,4 @@
-"""Directly standardised rates with Dobson et al. (1991) confidence limits (METHODS.md).
+"""Directly standardised rates with Dobson et al. (1991) confidence limits (docs/methods.md).
 
 The standard population is the European Standard Population 2013 (data/esp2013.csv), or one given
 by the caller. Frames in, frames out.

@@ -1,4 +1,4 @@
-"""Recent trend of a series of annual values, by the Fingertips rule (METHODS.md, "Recent trend").
+"""Recent trend of a series of annual values, by the Fingertips rule (docs/methods.md, "Recent trend").
 
 The 5 most recent points are tested for a linear trend: a weighted least-squares slope on values
 with 95% intervals, or the chi-squared test for trend (Cochran-Armitage) on counts of denominators.
@@ -16,7 +16,7 @@ from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, normalise_polarity
 TREND_POINTS = 5
 # Chi-squared on 1 degree of freedom at p = 0.002 (scipy.stats.chi2.ppf(0.998, 1) = 9.5495).
 SIGNIFICANT_CHI2 = 9.5495
-# METHODS.md: se = (upper95 - lower95) / 3.92, i.e. 2 x 1.96.
+# docs/methods.md: se = (upper95 - lower95) / 3.92, i.e. 2 x 1.96.
 INTERVAL_WIDTH_IN_SE = 3.92
 
 INCREASING = "increasing"
@@ -175,7 +175,7 @@ def recent_trend(
 
 
 def _weighted_slope(w: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Chi-squared and weighted least-squares slope of y on t = 1..5 over the last axis (METHODS.md sums).
+    """Chi-squared and weighted least-squares slope of y on t = 1..5 over the last axis (docs/methods.md sums).
 
     A weight of 0 leaves a point out; 0 x NaN would be NaN, so such points' y is taken as 0.
     """
@@ -309,7 +309,7 @@ def _reasons(n_points, year_grid, grids, use_counts) -> list[str | None]:
 
 
 def _describe_group(key_frame: pd.DataFrame | None, g: int) -> str:
-    """' (group area='E06000032', sex='Male')' for an error message; '' when there is one group."""
+    """' (group area='E06000055', sex='Male')' for an error message; '' when there is one group."""
     if key_frame is None:
         return ""
     pairs = ", ".join(f"{column}={value!r}" for column, value in key_frame.iloc[int(g)].items())

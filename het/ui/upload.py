@@ -45,7 +45,7 @@ def template_downloads() -> None:
         )
         right.download_button(
             "Filled example",
-            tidy_example_csv(),
+            tidy_example_csv(get_store().query("area_list")),
             "het_tidy_example.csv",
             "text/csv",
             key="template_example",

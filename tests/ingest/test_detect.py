@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import pytest
 from ingest_files import csv_bytes, fingertips_csv, ft_row, xlsx_bytes
 
 from het.ingest.read import detect_format, read_extract
 from het.ingest.tidy import tidy_example_csv
+
+# Three wards of one ward set in force from May 2023: enough for the filled tidy example.
+AREAS = pd.DataFrame(
+    {
+        "area_code": ["E05014735", "E05014736", "E05014737"],
+        "area_type": "ward",
+        "vintage": "WD23",
+        "parent_code": "E06000032",
+        "in_force_from": [date(2023, 5, 4)] * 3,
+        "in_force_until": [None] * 3,
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -14,7 +29,7 @@ from het.ingest.tidy import tidy_example_csv
     [
         (fingertips_csv([ft_row()]), "export.csv", "fingertips"),
         (fingertips_csv([ft_row()], delimiter=";"), "export.csv", "fingertips"),
-        (tidy_example_csv(), "tidy.csv", "het_tidy"),
+        (tidy_example_csv(AREAS), "tidy.csv", "het_tidy"),
         (csv_bytes([["measure", "baseline", "latest", "target", "period", "owner"]]), "kpi.csv", "kpi"),
         (csv_bytes([["Ward name", "smoking_adults"]]), "wards.csv", "ward_wide"),
         (xlsx_bytes({"S": [["WD23CD", "smoking_adults"], ["E05014735", 1]]}), "wards.xlsx", "ward_wide"),

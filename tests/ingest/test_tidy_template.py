@@ -26,7 +26,7 @@ def test_blank_template_is_the_header_only(catalogue):
 
 
 def test_example_uses_real_catalogue_indicators_and_areas_and_loads(store, catalogue):
-    content = tidy_example_csv()
+    content = tidy_example_csv(catalogue.areas)
     rows = list(csv.DictReader(io.StringIO(content.decode())))
     assert set(r["indicator_id"] for r in rows) <= set(catalogue.indicators["indicator_id"])
     assert set(r["area_code"] for r in rows) <= set(catalogue.areas["area_code"])
