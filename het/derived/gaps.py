@@ -87,15 +87,15 @@ def compute_derived(
     breakdown, rank, population, source; queries/deprivation_group_populations.sql), None for none.
     """
     pack = group_populations if group_populations is not None else pd.DataFrame(columns=PACK_COLUMNS)
-    obs = observations.copy()
-    obs["category"] = obs["category"].fillna("")
-    benchmarks = benchmark_table(obs)
-    compared = obs.merge(
-        benchmarks[[*PERIOD_KEY, "area_code", "breakdown", "category", "comparison"]],
-        on=[*PERIOD_KEY, "area_code", "breakdown", "category"],
-        how="left",
-    )
-    compared["comparison"] = compared["comparison"].fillna(NOT_COMPARED)
+    obs = observations.reset_index(drop=True)
+    if obs["category"].isna().any():
+        obs["category"] = obs["category"].astype(object).fillna("")
+    rows = _benchmark_rows(obs)
+    # Each benchmark row is one observation: its comparison goes back to that row by position.
+    comparison = np.full(len(obs), NOT_COMPARED, dtype=object)
+    comparison[rows["_row"].to_numpy()] = rows["comparison"].to_numpy()
+    compared = obs.assign(comparison=comparison)
+    benchmarks = rows.drop(columns="_row")
     parts = [
         deprivation_gaps(compared, group_populations_table=pack, repetitions=repetitions),
         ethnicity_gaps(compared),
@@ -112,6 +112,12 @@ def compute_derived(
 
 def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
     """Whole areas against England; an area's breakdowns and wards against the area as a whole."""
+    return _benchmark_rows(obs.reset_index(drop=True)).drop(columns="_row")
+
+
+def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
+    """benchmark_table's rows, each with `_row`, the position of its observation in obs."""
+    obs = obs.assign(_row=np.arange(len(obs)))
     totals = obs[obs["breakdown"] == TOTAL]
     reference = totals[[*PERIOD_KEY, "area_code", "value"]].rename(
         columns={"area_code": "benchmark_code", "value": "benchmark_value"}
@@ -126,7 +132,16 @@ def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
     )
     rows["comparison"] = compare_rows(rows)
     return rows[
-        [*PERIOD_KEY, "area_code", "breakdown", "category", "benchmark_code", "benchmark_value", "comparison"]
+        [
+            *PERIOD_KEY,
+            "area_code",
+            "breakdown",
+            "category",
+            "benchmark_code",
+            "benchmark_value",
+            "comparison",
+            "_row",
+        ]
     ]
 
 
