@@ -1,14 +1,14 @@
-"""het, the Luton Health Equity Town monitor: page config, sign-in state and navigation."""
+"""het, the Health Equity Town monitor: page config, sign-in state and navigation."""
 
 import streamlit as st
 
 from het.ui.auth import sign_in_panel
-from het.ui.chrome import show_demo_banner
+from het.ui.chrome import app_title, show_demo_banner
 from het.ui.nav import build_navigation
 
-st.set_page_config(
-    page_title="het · Luton Health Equity Town monitor", page_icon=":material/monitoring:", layout="wide"
-)
+# The tab names the store's authority (from its geography manifest); opening the store first is allowed, as
+# set_page_config may follow other Streamlit calls.
+st.set_page_config(page_title=app_title(), page_icon=":material/monitoring:", layout="wide")
 navigation = build_navigation()
 sign_in_panel()
 show_demo_banner()

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m het",
-        description="het, the Luton Health Equity Town monitor: manage the DuckDB store.",
+        description="het, the Health Equity Town monitor: manage the DuckDB store.",
     )
     parser.add_argument(
         "--db", type=Path, default=None, help=f"store file (default: $HET_DB or {default_db_path()})"

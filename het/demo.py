@@ -2,8 +2,9 @@
 
 The demo is just another extract: it is written as a het tidy CSV and loaded (het.loads.load_demo)
 through the same read-check-commit path as an upload, so it sits in the extract register and can be withdrawn.
-Values are not real. They are anchored to published Luton and England figures (data/demo_anchors.csv),
-with a deprivation gradient driven by the real ward IMD 2019 scores in the store, differences between
+Values are not real. They are anchored to published figures for the authority and England
+(data/demo_anchors.csv, whose authority columns hold Luton's), with a deprivation gradient driven by the
+ward IMD 2019 scores in the store (whichever authority's geography it holds), differences between
 ethnic groups, sampling noise that follows each area's population, and gaps that narrow, widen or
 stay as they are. Intervals use het.stats.ci (Wilson for proportions, Byar's/exact Poisson for rates).
 """
@@ -23,7 +24,7 @@ from het.periods import parse_period, period_label
 from het.reference.catalogue import read_catalogue
 from het.stats.ci import rate_ci, wilson_ci, z_for
 from het.store import Store
-from het.vocabulary import DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, TOTAL, quintile_label
+from het.vocabulary import COUNTRY, DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, REGION, TOTAL, quintile_label
 from het.ward_sets import WardSets
 
 DEMO_FILE_NAME = "het-demo-extract.csv"
@@ -32,7 +33,9 @@ FIRST_YEAR, LAST_YEAR = 2013, 2025
 SEED = 20221
 
 # Scaffolding for the demo only: Census 2021 usual residents (ONS, rounded) of the benchmark and
-# comparator areas, used as denominators, and where each sits between least (0) and most (1) deprived.
+# comparator areas the shipped areas list, used as denominators, and where each sits between least (0) and
+# most (1) deprived. Which areas get values comes from the store (England, the regions, the comparators);
+# an area missing here gets DEFAULT_PROFILE (a local authority: the authority's own population).
 AREA_PROFILE = {
     "E92000001": (56_490_000, 0.50),  # England
     "E12000006": (6_335_000, 0.40),  # East of England
@@ -43,20 +46,22 @@ AREA_PROFILE = {
     "E06000039": (158_500, 0.55),  # Slough
     "E06000042": (287_000, 0.42),  # Milton Keynes
 }
-# Deprivation position of each local quintile relative to Luton overall, in units of the ward range.
+DEFAULT_PROFILE = {COUNTRY: (56_490_000, 0.50), REGION: (6_000_000, 0.50)}
+DEFAULT_POSITION = 0.50
+# Deprivation position of each local quintile relative to the authority overall, in units of the ward range.
 QUINTILE_POSITION = np.array([0.45, 0.2, 0.0, -0.2, -0.45])
 # How much of the ward gradient shows between local authorities.
 BETWEEN_AREA_GRADIENT = 0.6
 GAP_TREND_FACTORS = {"narrowing": (1.3, 0.6), "widening": (0.7, 1.4), "stable": (1.0, 1.0)}
-# Standard errors, in the indicator's units, for a measure over Luton's whole population (three years
-# pooled for rolling periods): smaller areas and groups scale by sqrt(population).
-SE_AT_LUTON = {
+# Standard errors, in the indicator's units, for a measure over REFERENCE_POPULATION people (three years
+# pooled for rolling periods): other areas and groups scale by sqrt(population).
+SE_AT_REFERENCE = {
     ("life expectancy", "years"): 0.3,
     ("score", "years"): 0.8,
     ("score", "percentage points"): 1.5,
 }
-LUTON_SIZE = 225_000
-SURVEY_SAMPLE_FRACTION = 0.005  # about 1,000 people sampled in an area of Luton's size
+REFERENCE_POPULATION = 225_000  # about Luton's size, which the standard errors above were judged for
+SURVEY_SAMPLE_FRACTION = 0.005  # about 1,000 people sampled in an area of REFERENCE_POPULATION
 SURVEY_PRECISION = 0.1  # standard errors sqrt(10), about 3 times, those of a whole-population measure
 RELATIVE_SE_PER_1000 = 0.015  # other measured values: se = 1.5% of the value per 1,000 people
 
@@ -144,7 +149,8 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     periods = [parse_period(label, periodicity=ind.periodicity) for label in labels]
     t = (years - FIRST_YEAR) / (LAST_YEAR - FIRST_YEAR)
     england = anchor.england_start + (anchor.england_end - anchor.england_start) * t
-    luton = anchor.luton_start + (anchor.luton_end - anchor.luton_start) * t
+    # The anchors' authority columns are named for the authority they were taken from (Luton).
+    authority = anchor.luton_start + (anchor.luton_end - anchor.luton_start) * t
     low, high = GAP_TREND_FACTORS[anchor.gap_trend]
     # Log-linear gradient: the most deprived ward is (1 + gradient) times the least deprived one.
     slope = np.log1p(anchor.deprivation_gradient) * (low + (high - low) * t)
@@ -178,14 +184,12 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
             )
 
     # Benchmarks and comparators move with England, offset by how deprived they are.
-    known = set(geo.areas["area_code"])
-    for code, (population, position) in AREA_PROFILE.items():
-        if code in known:
-            emit(code, england * np.exp(slope * BETWEEN_AREA_GRADIENT * (position - 0.5)), population)
-    emit(geo.authority_code, luton, geo.authority_population)
+    for code, (population, position) in benchmark_profiles(geo).items():
+        emit(code, england * np.exp(slope * BETWEEN_AREA_GRADIENT * (position - 0.5)), population)
+    emit(geo.authority_code, authority, geo.authority_population)
 
     # Wards on the ward set in force at the end of each period, with the real IMD gradient,
-    # and Luton's local deprivation quintiles; only for indicators published for small areas.
+    # and the authority's local deprivation quintiles; only for indicators published for small areas.
     for i, period in enumerate(periods):
         if small_area_from is None or years[i] < small_area_from:
             continue
@@ -196,13 +200,13 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
         relative = np.exp(slope[i] * position)
         relative /= np.average(relative, weights=weights)
         for code, rel, pop in zip(wards["ward_code"], relative, weights, strict=True):
-            emit(code, luton[i] * rel, pop, only=i)
+            emit(code, authority[i] * rel, pop, only=i)
         quintile = np.exp(slope[i] * (QUINTILE_POSITION + 0.5))
         quintile /= quintile.mean()
         for k, rel in enumerate(quintile, start=1):
             emit(
                 geo.authority_code,
-                luton[i] * rel,
+                authority[i] * rel,
                 geo.authority_population / 5,
                 DEPRIVATION_LOCAL_QUINTILE,
                 quintile_label(k),
@@ -210,7 +214,7 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
                 only=i,
             )
 
-    # Ethnic groups: a seeded spread around Luton that widens or narrows like the deprivation gap.
+    # Ethnic groups: a seeded spread around the authority that widens or narrows like the deprivation gap.
     if anchor.ethnic_spread > 0:
         pops = groups["population_2021"].to_numpy(dtype=float)
         offsets = rng.uniform(-0.5, 0.5, len(groups))
@@ -219,7 +223,7 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
         for category, offset, pop in zip(groups["category"], offsets, pops, strict=True):
             emit(
                 geo.authority_code,
-                luton * np.exp(anchor.ethnic_spread * offset * change),
+                authority * np.exp(anchor.ethnic_spread * offset * change),
                 pop,
                 ETHNICITY,
                 category,
@@ -246,6 +250,24 @@ def _indicator_rows(ind: pd.Series, anchor, geo: Geography, groups: pd.DataFrame
     frame["period_sort"] = [periods[i].sortable for i in frame["i"]]
     frame["category_rank"] = frame["category_rank"].astype("Int64")
     return frame.drop(columns=["i", "truth", "n", "people"])
+
+
+def benchmark_profiles(geo: Geography) -> dict[str, tuple[float, float]]:
+    """The areas the authority is compared with, each with the demo's (population, deprivation position).
+
+    England, every region and every comparator authority in the store, except the authority itself; those
+    in AREA_PROFILE first, in its order (so a store of the shipped geography gets the same values), then the
+    rest by code with DEFAULT_PROFILE (an authority: the authority's own population).
+    """
+    areas = geo.areas
+    wanted = areas[
+        areas["area_type"].isin([COUNTRY, REGION]) | areas["is_comparator"].fillna(False).astype(bool)
+    ]
+    types = dict(zip(wanted["area_code"], wanted["area_type"], strict=True))
+    types.pop(geo.authority_code, None)
+    codes = [c for c in AREA_PROFILE if c in types] + sorted(set(types) - set(AREA_PROFILE))
+    fallback = (geo.authority_population, DEFAULT_POSITION)
+    return {c: AREA_PROFILE.get(c) or DEFAULT_PROFILE.get(types[c], fallback) for c in codes}
 
 
 def _small_area_from(anchor) -> int | None:
@@ -281,10 +303,11 @@ def _sample(frame: pd.DataFrame, ind: pd.Series, rng: np.random.Generator) -> pd
         result["count"] = count
         result["denominator"] = n if ind.value_type == "rate" else np.nan
     else:
-        base = SE_AT_LUTON.get((ind.value_type, ind.unit))
+        base = SE_AT_REFERENCE.get((ind.value_type, ind.unit))
         if base is not None:
             people = frame["people"].to_numpy(dtype=float)
-            se = base * np.sqrt(LUTON_SIZE * (3 if ind.periodicity.startswith("rolling") else 1) / people)
+            pooled = REFERENCE_POPULATION * (3 if ind.periodicity.startswith("rolling") else 1)
+            se = base * np.sqrt(pooled / people)
         else:
             se = RELATIVE_SE_PER_1000 * np.abs(truth) * np.sqrt(1000 / n)
         value = rng.normal(truth, se)

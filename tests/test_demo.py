@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from het.demo import DEMO_FILE_NAME, FIRST_YEAR, LAST_YEAR, age_fraction, demo_csv
+from het.demo import (
+    AREA_PROFILE,
+    DEFAULT_POSITION,
+    DEFAULT_PROFILE,
+    DEMO_FILE_NAME,
+    FIRST_YEAR,
+    LAST_YEAR,
+    Geography,
+    age_fraction,
+    benchmark_profiles,
+    demo_csv,
+)
 from het.ingest.stored_files import original_file
 from het.periods import parse_period
 from het.reference.catalogue import read_catalogue
+from het.vocabulary import REGION
 from het.ward_sets import WardSets
 
 
@@ -132,3 +145,26 @@ def test_ethnic_groups_are_the_census_2021_categories(demo_store):
 )
 def test_age_fraction(age, share):
     assert age_fraction(age) == pytest.approx(share)
+
+
+def test_benchmarks_are_the_stores_regions_and_comparators_not_a_fixed_list():
+    """Another authority (here Bedford, in London for the test) gets England, every region and every comparator
+    but itself; areas the demo has no profile for get the defaults."""
+    areas = pd.DataFrame(
+        [
+            ("E92000001", "country", False),
+            ("E12000006", "region", False),
+            ("E12000007", "region", False),
+            ("E06000055", "local authority", True),
+            ("E06000032", "local authority", True),
+            ("E06000042", "local authority", False),
+            ("E05000001", "ward", False),
+        ],
+        columns=["area_code", "area_type", "is_comparator"],
+    )
+    geo = Geography("E06000055", 180_000.0, areas, pd.DataFrame(), WardSets(()))
+    profiles = benchmark_profiles(geo)
+    assert list(profiles) == ["E92000001", "E12000006", "E06000032", "E12000007"]
+    assert profiles["E92000001"] == AREA_PROFILE["E92000001"]
+    assert profiles["E12000007"] == DEFAULT_PROFILE[REGION]
+    assert profiles["E06000032"] == (180_000.0, DEFAULT_POSITION)

@@ -59,6 +59,17 @@ def data_and_methods() -> DataAndMethods:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+def _authority_name(key: tuple[str, int]) -> str:
+    authority = get_store().query("authority_code")
+    return str(authority["area_name"].iloc[0]) if len(authority) else ""
+
+
+def authority_name() -> str:
+    """The store's authority, named by its geography manifest; '' while no geography with wards is loaded."""
+    return _authority_name(cache_key())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def _active_demo(key: tuple[str, int]) -> bool:
     register = get_store().query("extract_register")
     return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())
