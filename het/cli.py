@@ -163,10 +163,9 @@ def _geography_load(store: Store, args) -> int:
 
 def _load(store: Store, args) -> int:
     prepare_store(store, demo=False)
-    content = args.file.read_bytes()
     indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
     parsed = read_extract(
-        content,
+        args.file.read_bytes(),  # held by the extract alone, which releases it once committed
         file_name=args.file.name,
         indicators=indicators,
         areas=areas,

@@ -18,6 +18,7 @@ from het.ingest import commit as observation_commits
 from het.ingest import indicators as local_indicators
 from het.ingest import kpis as kpi_commits
 from het.ingest.parsed import LoadResult, ParsedExtract
+from het.memory import release_freed_memory
 from het.reference.loader import geography_dir_from_env, load_reference, reference_is_current
 from het.store import Store, set_meta
 
@@ -42,7 +43,8 @@ def load_extract(
 
     KPI files update KPIs (no derived results depend on them); the other formats add observations.
     Errors raise het.ingest.problems.ExtractRejected and write nothing. A file already loaded is not
-    loaded again (and nothing is refreshed).
+    loaded again (and nothing is refreshed). Once committed, the extract's bytes and rows are released
+    (ParsedExtract.release): they are in the store, and the refresh should not hold them twice.
     """
     if parsed.format == kpi_commits.FORMAT:
         return kpi_commits.commit_kpis(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)
@@ -53,6 +55,8 @@ def load_extract(
     if result.already_loaded and not stale:
         return result
     touched = Touched.everything() if stale else Touched.of(parsed.observations)
+    parsed.release()
+    release_freed_memory()
     refreshed = refresh(store, touched, progress=progress)
     return _with_error(result, refreshed)
 

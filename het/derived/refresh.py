@@ -29,8 +29,9 @@ from het.store import Store, now_utc, read_query, set_meta
 from het.vocabulary import ENGLAND
 
 KEY = ["indicator_id", "area_code", "sex", "age"]
-# Inputs computed together: bounded so that memory stays bounded on a national-scale store.
-BATCH_ROWS = 400_000
+# Target keys computed together (a key is one indicator x area x sex x age series): whole indicators at a
+# time, about this many keys per batch, so memory stays bounded whatever the size of the change.
+BATCH_KEYS = 1000
 # Derived tables cleared wholesale by a full refresh: constant statements over a fixed list of tables.
 _CLEAR = {
     "benchmark_results": "DELETE FROM benchmark_results",
@@ -141,7 +142,7 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
     # A slice's inputs are about its targets' rows; batch indicators so each batch's targets stay bounded.
     batches, current, current_size = [], [], 0
     for indicator, size in sizes.items():
-        if current and current_size + size > BATCH_ROWS // 25:
+        if current and current_size + size > BATCH_KEYS:
             batches.append(current)
             current, current_size = [], 0
         current.append(indicator)

@@ -91,9 +91,21 @@ class ParsedExtract:
     # The original's sha256 and compressed form, being computed in the background for the commit
     # (het.ingest.stored_files.prepare_in_background); None: the commit computes them.
     original: Future | None = field(default=None, repr=False, compare=False)
+    # Set by release(): how many rows were loaded before the rows were dropped.
+    rows_committed: int | None = field(default=None, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Drop the original bytes and the rows once they are committed (they are in the store now), so a
+        national-scale file does not stay in memory while the statistics are recomputed. Counts stay."""
+        self.rows_committed = self.rows_loaded
+        self.content = b""
+        self.observations = self.observations.iloc[:0]
+        self.original = None
 
     @property
     def rows_loaded(self) -> int:
+        if self.rows_committed is not None:
+            return self.rows_committed
         frame = self.kpis if self.kpis is not None else self.observations
         return len(frame)
 
