@@ -44,8 +44,8 @@ DEPRIVATION_PREFERENCE = (
     DEPRIVATION_NATIONAL_DECILE,
 )
 DEPRIVATION_GROUP_WORDS = {
-    DEPRIVATION_LOCAL_QUINTILE: "local deprivation quintiles (IMD 2019 fifths of the population within the area)",
-    DEPRIVATION_LOCAL_DECILE: "local deprivation deciles (IMD 2019 tenths of the population within the area)",
+    DEPRIVATION_LOCAL_QUINTILE: "local deprivation quintiles (IMD 2019 fifths of the area's neighbourhoods)",
+    DEPRIVATION_LOCAL_DECILE: "local deprivation deciles (IMD 2019 tenths of the area's neighbourhoods)",
     DEPRIVATION_NATIONAL_QUINTILE: "national deprivation quintiles (IMD)",
     DEPRIVATION_NATIONAL_DECILE: "national deprivation deciles (IMD)",
 }
