@@ -1,19 +1,35 @@
-"""The one write path: every change to the store goes through here, then the refresh of what it touched.
+"""The one write path: every change to the store goes through here, with the refresh of what it touched.
 
 Loading an extract, withdrawing one, reloading the reference data, loading the demo, adding a local
 indicator and bringing a new store to a usable state each call a function of this module. It commits
-through het.ingest or het.reference (each commit is one transaction that either happens whole or not at
-all) and then refreshes the derived results the change touched (het.derived.refresh), in a transaction of
-its own, so a statistics failure never undoes a committed change. Nothing else calls the refresh.
+through het.ingest or het.reference, and the derived results the change touched are recomputed inside
+the same transaction (het.derived.refresh): the change and its statistics become visible together, so no
+page ever shows new values beside old gaps. If computing the statistics fails, the change still commits
+without them: a statistics failure never undoes a load; it is recorded, every page says so, and the next
+change recomputes everything. Nothing else calls the refresh.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract
-from het.derived.refresh import Progress, RefreshResult, Touched, needs_full_refresh, refresh
+from het.derived.refresh import (
+    Progress,
+    RefreshResult,
+    Touched,
+    needs_full_refresh,
+    plan_refresh,
+    record_failure,
+    refresh,
+    reporting,
+    running,
+    write_refresh,
+)
 from het.ingest import commit as observation_commits
 from het.ingest import indicators as local_indicators
 from het.ingest import kpis as kpi_commits
@@ -23,11 +39,35 @@ from het.reference.loader import geography_dir_from_env, load_reference, referen
 from het.store import Store, set_meta
 
 
-def _refresh(store: Store, touched: Touched, progress: Progress | None) -> RefreshResult:
-    """Refresh what a change touched, or everything when an earlier refresh failed or never ran."""
-    if needs_full_refresh(store):
-        touched = Touched.everything()
-    return refresh(store, touched, progress=progress)
+class _Statistics:
+    """The refresh, run inside a change's transaction once the change is written.
+
+    `touched` says what the change touched (called inside the transaction, so a load can work it out from
+    its rows and then let them go). A failure to compute is kept, not raised, so the change commits
+    without its statistics; a failure to write them raises, and then nothing is written at all.
+    """
+
+    def __init__(self, store: Store, touched: Callable[[], Touched], progress: Progress | None):
+        self.store, self.touched, self.progress = store, touched, progress
+        self.failure: BaseException | None = None
+        self.what: Touched | None = None
+
+    def __call__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self.what = Touched.everything() if needs_full_refresh(self.store) else self.touched()
+        try:
+            plan = plan_refresh(cur, self.what, progress=reporting(self.store, self.progress))
+        except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
+            self.failure = exc
+            return
+        write_refresh(cur, plan)
+
+    def outcome(self) -> RefreshResult:
+        """What the refresh did, recording a failure (after the change's transaction has committed)."""
+        if self.failure is not None:
+            return record_failure(self.store, self.what or Touched.everything(), self.failure)
+        if self.what is None:  # the change was not written (already loaded): nothing to refresh
+            return RefreshResult(0, False)
+        return RefreshResult(0 if self.what.is_everything else len(self.what), self.what.is_everything)
 
 
 def load_extract(
@@ -39,46 +79,57 @@ def load_extract(
     note: str | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Commit a checked extract of any format, then refresh the derived results its rows touch.
+    """Commit a checked extract of any format with the derived results its rows touch, in one transaction.
 
     KPI files update KPIs (no derived results depend on them); the other formats add observations.
     Errors raise het.ingest.problems.ExtractRejected and write nothing. A file already loaded is not
-    loaded again (and nothing is refreshed). Once committed, the extract's bytes and rows are released
+    loaded again. Once its rows are written, the extract's bytes and rows are released
     (ParsedExtract.release): they are in the store, and the refresh should not hold them twice.
     """
     if parsed.format == kpi_commits.FORMAT:
         return kpi_commits.commit_kpis(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)
-    stale = needs_full_refresh(store)
-    result = observation_commits.commit_extract(
-        store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note
-    )
-    if result.already_loaded and not stale:
-        return result
-    touched = Touched.everything() if stale else Touched.of(parsed.observations)
-    parsed.release()
-    release_freed_memory()
-    refreshed = refresh(store, touched, progress=progress)
-    return _with_error(result, refreshed)
+
+    def touched() -> Touched:
+        keys = Touched.of(parsed.observations)
+        parsed.release()
+        release_freed_memory()
+        return keys
+
+    statistics = _Statistics(store, touched, progress)
+    with running(store):
+        result = observation_commits.commit_extract(
+            store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note, then=statistics
+        )
+        if result.already_loaded:
+            if needs_full_refresh(store):  # nothing new, but statistics an earlier change left behind
+                return _with_error(result, refresh(store, Touched.everything(), progress=progress))
+            return result
+    return _with_error(result, statistics.outcome())
 
 
 def withdraw_extract(
     store: Store, extract_id: int, *, by_user: str, note: str | None = None, progress: Progress | None = None
 ) -> RefreshResult:
-    """Withdraw an active extract (the values it replaced become current again), then refresh what it touched."""
-    observation_commits.withdraw_extract(store, extract_id, by_user=by_user, note=note)
-    touched = Touched(store.query("extract_observation_keys", extract_id=extract_id))
-    return _refresh(store, touched, progress)
+    """Withdraw an active extract (the values it replaced become current again), with the refresh of what it
+    touched, in one transaction."""
+    keys = Touched(store.query("extract_observation_keys", extract_id=extract_id))
+    statistics = _Statistics(store, lambda: keys, progress)
+    with running(store):
+        observation_commits.withdraw_extract(store, extract_id, by_user=by_user, note=note, then=statistics)
+    return statistics.outcome()
 
 
 def reload_reference(store: Store, *, geography_dir: Path | None = None) -> str:
-    """Replace the catalogue and geography (a pack, or the embedded summary), then refresh everything.
+    """Replace the catalogue and geography (a pack, or the embedded summary), with a full refresh.
 
     Remembers the pack's folder for the next start. Returns a line saying which geography was used.
     """
-    source = load_reference(store, geography_dir=geography_dir)
+    statistics = _Statistics(store, Touched.everything, None)
+    with running(store):
+        source = load_reference(store, geography_dir=geography_dir, then=statistics)
     with store.transaction(bump_version=False) as cur:
         set_meta(cur, "geography_dir", str(geography_dir) if geography_dir else "")
-    refresh(store, Touched.everything())
+    statistics.outcome()
     return source
 
 

@@ -7,16 +7,18 @@ depend on (queries/refresh_input_keys.sql). Everything else stays as it was. Eve
 only on its own (indicator, sex, age) slice and, within it, on those inputs, so the outcome equals a full
 refresh exactly (tests/derived/test_refresh.py checks it on random sequences of loads and withdrawals).
 
-The refresh runs in a transaction of its own after the change has committed: a statistics failure never
-undoes a load. A failure is recorded (meta 'derived_error') and the next refresh is a full one. While a
-refresh runs, meta 'derived_running' says how far it is, for every page to show.
-Only het.loads calls refresh().
+het.loads runs the refresh inside the change's own transaction (plan_refresh, then write_refresh), so a
+change and its statistics become visible together. If computing the statistics fails, the change still
+commits alone: a statistics failure never undoes a load; it is recorded (meta 'derived_error') and the
+next refresh is a full one. While a refresh runs, meta 'derived_running' says how far it is, for every
+page to show. Only het.loads calls into this module.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -82,6 +84,16 @@ def needs_full_refresh(store: Store) -> bool:
     return bool(store.meta("derived_error")) or derived < observed
 
 
+@dataclass(frozen=True)
+class RefreshPlan:
+    """What a refresh will write: the target keys and their recomputed results, at one data version."""
+
+    targets: pd.DataFrame
+    results: DerivedResults
+    version: int
+    full: bool
+
+
 def refresh(
     store: Store,
     touched: Touched,
@@ -91,23 +103,18 @@ def refresh(
 ) -> RefreshResult:
     """Recompute the derived results a change touched, in a transaction of its own.
 
+    Used when no change is being committed with it (a reference reload, recovering after a failure).
     Returns what was done; on failure the error is recorded in meta 'derived_error' (shown by every
     page) and returned, the derived tables stay as they were, and the next refresh is a full one.
     """
-    _set_running(store, {"started_at": now_utc().isoformat(timespec="seconds"), "done": 0, "total": 0})
-    try:
-        with store.transaction() as cur:
-            count, full = refresh_in_transaction(
-                cur, touched, repetitions=repetitions, progress=_reporting(store, progress)
-            )
-            set_meta(cur, "derived_error", "")
-    except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose the committed change
-        message = f"{type(exc).__name__}: {exc}"
-        with store.transaction(bump_version=False) as cur:
-            set_meta(cur, "derived_error", message)
-        return RefreshResult(0, touched.is_everything, message)
-    finally:
-        _set_running(store, None)
+    with running(store):
+        try:
+            with store.transaction() as cur:
+                count, full = refresh_in_transaction(
+                    cur, touched, repetitions=repetitions, progress=_reporting(store, progress)
+                )
+        except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose a change
+            return record_failure(store, touched, exc)
     return RefreshResult(count, full)
 
 
@@ -119,6 +126,23 @@ def refresh_in_transaction(
     progress: Progress | None = None,
 ) -> tuple[int, bool]:
     """The refresh's reads and writes inside the caller's transaction; returns (targets, full)."""
+    plan = plan_refresh(cur, touched, repetitions=repetitions, progress=progress)
+    write_refresh(cur, plan)
+    return len(plan.targets), plan.full
+
+
+def plan_refresh(
+    cur: duckdb.DuckDBPyConnection,
+    touched: Touched,
+    *,
+    repetitions: int = SII_REPETITIONS,
+    progress: Progress | None = None,
+) -> RefreshPlan:
+    """Read what the touched keys' results depend on and compute them; writes nothing.
+
+    Inside the transaction of the change itself (het.loads), so it sees the change's own rows: the
+    change and its statistics then commit together, and no reader ever sees new values beside old gaps.
+    """
     version = cur.execute(read_query("current_data_version")).fetchall()[0][0]
     full = touched.is_everything
     if full:
@@ -131,9 +155,37 @@ def refresh_in_transaction(
             cur.unregister("touched_keys")
     pack = cur.execute(read_query("deprivation_group_populations")).df()
     results = _compute_in_batches(cur, targets, pack, repetitions=repetitions, progress=progress)
-    _write(cur, targets, results, version=version, full=full)
-    set_meta(cur, "derived_version", str(version))
-    return len(targets), full
+    return RefreshPlan(targets, results, version, full)
+
+
+def write_refresh(cur: duckdb.DuckDBPyConnection, plan: RefreshPlan) -> None:
+    """Replace the targets' derived rows with the plan's, and record the version they are for."""
+    _write(cur, plan.targets, plan.results, version=plan.version, full=plan.full)
+    set_meta(cur, "derived_version", str(plan.version))
+    set_meta(cur, "derived_error", "")
+
+
+def record_failure(store: Store, touched: Touched, exc: BaseException) -> RefreshResult:
+    """Record a refresh that failed (every page shows it; the next refresh is a full one)."""
+    message = f"{type(exc).__name__}: {exc}"
+    with store.transaction(bump_version=False) as cur:
+        set_meta(cur, "derived_error", message)
+    return RefreshResult(0, touched.is_everything, message)
+
+
+@contextmanager
+def running(store: Store) -> Iterator[None]:
+    """Mark a refresh as running (outside any transaction, so every page sees it) until it ends."""
+    _set_running(store, {"started_at": now_utc().isoformat(timespec="seconds"), "done": 0, "total": 0})
+    try:
+        yield
+    finally:
+        _set_running(store, None)
+
+
+def reporting(store: Store, progress: Progress | None) -> Progress:
+    """A progress callback that also records how far the refresh is, for every page to show."""
+    return _reporting(store, progress)
 
 
 def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> DerivedResults:

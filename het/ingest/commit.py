@@ -3,8 +3,10 @@ overwritten. het.loads calls these and then refreshes the derived results; they 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import duckdb
 import pyarrow as pa
 
 from het.ingest.parsed import LoadResult, ParsedExtract
@@ -20,11 +22,14 @@ def commit_extract(
     loaded_by: str,
     source_kind: str,
     note: str | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
 
-    An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are
-    already loaded and active is recognised and not loaded again.
+    `then`, if given, runs inside the same transaction once the rows are written (het.loads recomputes
+    the statistics there, so the load and its statistics commit together); if it raises, nothing is
+    written. An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes
+    are already loaded and active is recognised and not loaded again (and `then` does not run).
     """
     if parsed.format == "kpi":
         raise ValueError(
@@ -46,6 +51,8 @@ def commit_extract(
             result = _write_extract(
                 cur, parsed, hashed, compressed, loaded_by=loaded_by, source_kind=source_kind, note=note
             )
+            if then is not None:
+                then(cur)
     except _AlreadyLoaded as loaded:
         return LoadResult(loaded.extract_id, parsed.file_name, already_loaded=True)
     return LoadResult(**result)
@@ -113,8 +120,19 @@ def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by,
     }
 
 
-def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str | None = None) -> None:
-    """Withdraw an active extract: its rows stay, and the values it had superseded become current again."""
+def withdraw_extract(
+    store: Store,
+    extract_id: int,
+    *,
+    by_user: str,
+    note: str | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
+    """Withdraw an active extract: its rows stay, and the values it had superseded become current again.
+
+    `then`, if given, runs inside the same transaction after the withdrawal is written (see
+    commit_extract); if it raises, nothing is written.
+    """
     with store.transaction() as cur:
         changed = cur.execute(
             read_query("set_extract_status"),
@@ -135,3 +153,5 @@ def withdraw_extract(store: Store, extract_id: int, *, by_user: str, note: str |
             },
         )
         mark_observations_changed(cur)
+        if then is not None:
+            then(cur)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from het.reference.catalogue import CATALOGUE_TABLES, DATA_DIR, read_catalogue
@@ -80,10 +82,18 @@ def reference_status(store: Store) -> ReferenceStatus:
     return ReferenceStatus(fingerprint is not None, store.meta("geography_source") or "", fingerprint or "")
 
 
-def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir: Path = DATA_DIR) -> str:
+def load_reference(
+    store: Store,
+    *,
+    geography_dir: Path | None = None,
+    data_dir: Path = DATA_DIR,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> str:
     """Replace the reference tables from the catalogue and geography, in one transaction.
 
-    Returns a one-line description of the geography used.
+    `then`, if given, runs inside the same transaction once the tables are replaced (het.loads recomputes
+    the statistics there); if it raises, nothing is written. Returns a one-line description of the
+    geography used.
     """
     frames = read_catalogue(data_dir)
     if geography_dir is not None:
@@ -112,6 +122,8 @@ def load_reference(store: Store, *, geography_dir: Path | None = None, data_dir:
         set_meta(cur, "reference_fingerprint", fingerprint)
         mark_observations_changed(cur)  # ward ranks and populations feed the gaps
         set_meta(cur, "geography_source", source)
+        if then is not None:
+            then(cur)
     return source
 
 

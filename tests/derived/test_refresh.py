@@ -173,3 +173,33 @@ def test_a_failed_refresh_is_recorded_and_the_next_one_is_full(store, monkeypatc
     load(store, revision(store, rng, n_slices=1), "after_failure.csv")
     assert store.meta("derived_error") == ""
     assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "the load after a failure")
+
+
+def test_readers_never_see_new_values_beside_old_gaps(store):
+    """The load and its statistics commit together: while the refresh runs, another reader still sees the
+    old values with the old gaps (and a notice that statistics are being updated); afterwards, both new."""
+    reader = store.cursor()
+    count_new = "SELECT count(*) FROM current_observations WHERE period_label = '2031'"
+    seen = []
+
+    def look(done, total, _indicators):
+        values = reader.execute(count_new).fetchall()[0][0]
+        derived = reader.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchall()[0][0]
+        observed = reader.execute("SELECT value FROM meta WHERE key = 'observations_version'").fetchall()[0][
+            0
+        ]
+        seen.append((values, derived == observed, bool(store.meta("derived_running"))))
+
+    parsed = read_extract(
+        b"indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
+        b"smoking_adults,E06000032,2031,Persons,18+ yrs,total,,12.0,10.5,13.5\n",
+        file_name="future.csv",
+        indicators=store.query("indicator_catalogue"),
+        areas=store.query("area_list"),
+        format="het_tidy",
+    )
+    load_extract(store, parsed, loaded_by="test", source_kind="cli", progress=look)
+    assert seen and all(s == (0, True, True) for s in seen), seen
+    assert reader.execute(count_new).fetchall()[0][0] == 1
+    assert store.meta("derived_version") == store.meta("observations_version")
+    assert not store.meta("derived_running")
