@@ -256,7 +256,9 @@ def _sii_by_indicator(frame: pd.DataFrame, *, by: list[str], repetitions: int) -
     return pd.concat(parts, ignore_index=True)
 
 
-def _summaries(frame: pd.DataFrame, *, by: list[str], label: str) -> pd.DataFrame:
+def _summaries(
+    frame: pd.DataFrame, *, by: list[str], label: str, group: np.ndarray | None = None
+) -> pd.DataFrame:
     """Per group of rows: best and worst (polarity aware), range and ratio, and the rows significantly worse.
 
     For no-judgement indicators best and worst mean highest and lowest, and nothing is "worse". Ties go to
@@ -264,7 +266,8 @@ def _summaries(frame: pd.DataFrame, *, by: list[str], label: str) -> pd.DataFram
     row with numpy: the gap engine sees tens of thousands of groups after a national-scale load.
     """
     rows = frame.reset_index(drop=True)
-    group = rows.groupby(by, sort=False, observed=True).ngroup().to_numpy()
+    if group is None:  # group numbers in order of first appearance (the caller's own, when it has them)
+        group = rows.groupby(by, sort=False, observed=True).ngroup().to_numpy()
     n_groups = int(group.max()) + 1 if len(group) else 0
     firsts = np.unique(group, return_index=True)[1]
     out = rows.loc[firsts, by].reset_index(drop=True)
@@ -336,16 +339,26 @@ def deprivation_gaps(
     groups = group_populations(groups, pack, by=by)
     fitted = groups[groups["population_reason"].isna()]
     siis = _sii_by_indicator(fitted, by=by, repetitions=repetitions)
-    summary = _summaries(groups, by=by, label="category")
-    ends = (
-        groups.sort_values("quantile", kind="stable").groupby(by, sort=False)["value"].agg(["first", "last"])
-    )
-    ends = ends.rename(columns={"first": "most_deprived_value", "last": "least_deprived_value"}).reset_index()
-    basis = groups.groupby(by, sort=False).agg(
-        population_basis=("population_basis", "first"), population_reason=("population_reason", "first")
-    )
-    out = summary.merge(ends, on=by).merge(_sii_columns(siis), on=by, how="left")
-    out = out.merge(basis.reset_index(), on=by, how="left")
+    rows = groups.reset_index(drop=True)
+    group = rows.groupby(by, sort=False, observed=True).ngroup().to_numpy()
+    summary = _summaries(rows, by=by, label="category", group=group)
+    # The most and least deprived groups' values (the lowest and highest rank with a value), and the
+    # population basis, per gap: summary rows are in group-number order.
+    n_groups = len(summary)
+    value, quantile = rows["value"].to_numpy(dtype=float), rows["quantile"].to_numpy(dtype=float)
+    valued = np.flatnonzero(~np.isnan(value))
+    order = valued[np.lexsort((quantile[valued], group[valued]))]
+    ordered_group = group[order]
+    starts = np.r_[True, ordered_group[1:] != ordered_group[:-1]] if len(order) else np.zeros(0, bool)
+    ends = np.r_[ordered_group[1:] != ordered_group[:-1], True] if len(order) else np.zeros(0, bool)
+    for column, picked in (("most_deprived_value", starts), ("least_deprived_value", ends)):
+        values = np.full(n_groups, np.nan)
+        values[ordered_group[picked]] = value[order[picked]]
+        summary[column] = values
+    firsts = np.unique(group, return_index=True)[1]
+    summary["population_basis"] = rows["population_basis"].to_numpy(dtype=object)[firsts]
+    summary["population_reason"] = rows["population_reason"].to_numpy(dtype=object)[firsts]
+    out = summary.merge(_sii_columns(siis), on=by, how="left")
     no_population = out["population_reason"].notna()
     out.loc[no_population, "sii_reason"] = out.loc[no_population, "population_reason"]
     out["gap_abs"] = out["most_deprived_value"] - out["least_deprived_value"]

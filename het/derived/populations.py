@@ -59,33 +59,47 @@ def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]
     """
     out = groups.reset_index(drop=True).copy()
     pack = pack[pack["population"] > 0]
-    pack_rows = out[["area_code", "breakdown", "quantile"]].merge(
-        pack.rename(columns={"rank": "quantile", "population": "pack_population", "source": "pack_source"}),
-        on=["area_code", "breakdown", "quantile"],
-        how="left",
+    # Look the pack up once per distinct (area, breakdown) and (area, breakdown, rank): a handful each.
+    places = out.groupby(["area_code", "breakdown"], sort=False, observed=True).ngroup().to_numpy()
+    place_keys = out.drop_duplicates(["area_code", "breakdown"])[["area_code", "breakdown"]]
+    pack_masks = pack.assign(bit=_bits(pack["rank"])).groupby(["area_code", "breakdown"])["bit"].sum()
+    pack_by_place = {(str(a), str(b)): int(m) for (a, b), m in pack_masks.items()}
+    place_mask = np.array(
+        [pack_by_place.get((str(a), str(b)), 0) for a, b in place_keys.itertuples(index=False)] or [0],
+        dtype=np.int64,
     )
-    pack_masks = (
-        pack.assign(bit=_bits(pack["rank"]))
-        .groupby(["area_code", "breakdown"])["bit"]
-        .sum()
-        .rename("pack_mask")
-    )
-    out["_bit"] = _bits(out["quantile"])
-    key = [out[c] for c in by]
-    present = out.groupby(key, sort=False)["_bit"].transform("sum").to_numpy()
-    pack_mask = (
-        (
-            out[["area_code", "breakdown"]].merge(
-                pack_masks.reset_index(), how="left", on=["area_code", "breakdown"]
-            )
-        )["pack_mask"]
-        .fillna(0)
-        .to_numpy(dtype=np.int64)
-    )
-    full_mask = np.left_shift(1, out["breakdown"].map(deprivation_group_count).to_numpy(dtype=np.int64)) - 1
+    pack_mask = place_mask[places] if len(out) else np.zeros(0, dtype=np.int64)
+    lookup = {
+        (str(r.area_code), str(r.breakdown), float(r.rank)): (float(r.population), str(r.source))
+        for r in pack.itertuples(index=False)
+    }
+    cells = out.groupby(["area_code", "breakdown", "quantile"], sort=False, observed=True).ngroup().to_numpy()
+    cell_keys = out.drop_duplicates(["area_code", "breakdown", "quantile"])[
+        ["area_code", "breakdown", "quantile"]
+    ]
+    found = [
+        lookup.get((str(a), str(b), float(q)), (np.nan, None))
+        for a, b, q in cell_keys.itertuples(index=False)
+    ]
+    cell_population = np.array([f[0] for f in found] or [np.nan], dtype=float)
+    cell_source = np.array([f[1] for f in found] or [None], dtype=object)
+    pack_population = cell_population[cells] if len(out) else np.zeros(0)
+    pack_source = cell_source[cells] if len(out) else np.zeros(0, dtype=object)
 
-    has_denominator = (out["denominator"] > 0) & out["value_type"].isin(VALUE_TYPES_WITH_DENOMINATORS)
-    all_denominators = has_denominator.groupby(key, sort=False).transform("all").to_numpy(dtype=bool)
+    gap = out.groupby(by, sort=False, observed=True).ngroup().to_numpy()
+    n_gaps = int(gap.max()) + 1 if len(gap) else 0
+    bits = _bits(out["quantile"])
+    present = np.zeros(n_gaps, dtype=np.int64)
+    np.bitwise_or.at(present, gap, bits)
+    present = present[gap]
+    breakdown_size = {b: deprivation_group_count(b) for b in out["breakdown"].unique()}
+    full_mask = np.left_shift(1, out["breakdown"].map(breakdown_size).to_numpy(dtype=np.int64)) - 1
+
+    has_denominator = (
+        (out["denominator"] > 0) & out["value_type"].isin(VALUE_TYPES_WITH_DENOMINATORS)
+    ).to_numpy()
+    lacking = np.bincount(gap[~has_denominator], minlength=n_gaps) > 0
+    all_denominators = ~lacking[gap]
     use_pack = (pack_mask > 0) & (present == pack_mask)
     use_denominators = ~use_pack & all_denominators & (present == full_mask)
     use_equal = (
@@ -97,14 +111,14 @@ def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]
     )
     out["population"] = np.select(
         [use_pack, use_denominators, use_equal],
-        [pack_rows["pack_population"].to_numpy(dtype=float), out["denominator"].to_numpy(dtype=float), 1.0],
+        [pack_population, out["denominator"].to_numpy(dtype=float), 1.0],
         np.nan,
     )
     basis = np.full(len(out), None, dtype=object)
-    basis[use_pack] = (PACK + ": " + pack_rows["pack_source"].fillna("").astype(str)).to_numpy()[use_pack]
+    basis[use_pack] = [f"{PACK}: {source or ''}" for source in pack_source[use_pack]]
     basis[use_denominators] = DENOMINATORS
     basis[use_equal] = EQUAL_BASIS
-    out["population_basis"] = basis
+    out["population_basis"] = pd.Series(basis, dtype=object, index=out.index)  # no str conversion of 600k
 
     reason = np.full(len(out), None, dtype=object)
     none_used = ~(use_pack | use_denominators | use_equal)
@@ -127,5 +141,5 @@ def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]
             for have, want, from_pack in set(keys)
         }
         reason[missing] = [names[k] for k in keys]
-    out["population_reason"] = reason
-    return out.drop(columns="_bit")
+    out["population_reason"] = pd.Series(reason, dtype=object, index=out.index)
+    return out
