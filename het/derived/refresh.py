@@ -111,7 +111,7 @@ def refresh(
         try:
             with store.transaction() as cur:
                 count, full = refresh_in_transaction(
-                    cur, touched, repetitions=repetitions, progress=_reporting(store, progress)
+                    cur, touched, repetitions=repetitions, progress=reporting(store, progress)
                 )
         except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose a change
             return record_failure(store, touched, exc)
@@ -181,11 +181,6 @@ def running(store: Store) -> Iterator[None]:
         yield
     finally:
         _set_running(store, None)
-
-
-def reporting(store: Store, progress: Progress | None) -> Progress:
-    """A progress callback that also records how far the refresh is, for every page to show."""
-    return _reporting(store, progress)
 
 
 def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> DerivedResults:
@@ -300,7 +295,9 @@ def _set_running(store: Store, state: dict | None) -> None:
         set_meta(cur, "derived_running", json.dumps(state) if state else "")
 
 
-def _reporting(store: Store, progress: Progress | None) -> Progress:
+def reporting(store: Store, progress: Progress | None) -> Progress:
+    """A progress callback that also records how far the refresh is, for every page to show."""
+
     def report(done: int, total: int, label: str) -> None:
         state = json.loads(store.meta("derived_running") or "{}")
         _set_running(store, {**state, "done": done, "total": total, "indicators": label})
@@ -308,9 +305,3 @@ def _reporting(store: Store, progress: Progress | None) -> Progress:
             progress(done, total, label)
 
     return report
-
-
-def refresh_state(store: Store) -> dict | None:
-    """The running refresh's progress (started_at, done, total, indicators), or None when none runs."""
-    text = store.meta("derived_running")
-    return json.loads(text) if text else None
