@@ -44,7 +44,8 @@ class _Statistics:
 
     `touched` says what the change touched (called inside the transaction, so a load can work it out from
     its rows and then let them go). A failure to compute is kept, not raised, so the change commits
-    without its statistics; a failure to write them raises, and then nothing is written at all.
+    without its statistics; a database error, or a failure to write them, raises, and then nothing is
+    written at all.
     """
 
     def __init__(self, store: Store, touched: Callable[[], Touched], progress: Progress | None):
@@ -56,6 +57,8 @@ class _Statistics:
         self.what = Touched.everything() if needs_full_refresh(self.store) else self.touched()
         try:
             plan = plan_refresh(cur, self.what, progress=reporting(self.store, self.progress))
+        except duckdb.Error:
+            raise  # the transaction cannot go on: nothing is written, and the caller hears why
         except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
             self.failure = exc
             return
@@ -96,6 +99,7 @@ def load_extract(
         return keys
 
     statistics = _Statistics(store, touched, progress)
+    parsed.release_content()  # its hash and stored form are ready: the bytes need not sit beside the rows
     with running(store):
         result = observation_commits.commit_extract(
             store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note, then=statistics

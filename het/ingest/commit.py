@@ -94,7 +94,9 @@ def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by,
             },
         ).fetchone()[0]
         cur.execute(read_query("insert_observations"), {"extract_id": extract_id})
-        keep_original(cur, parsed.content, digest=digest, compressed=compressed.result())
+        keep_original(
+            cur, parsed.content, digest=digest, compressed=compressed.result(), size_bytes=parsed.size_bytes
+        )
         cur.execute(
             read_query("insert_extract_event"),
             {

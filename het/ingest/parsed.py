@@ -93,14 +93,29 @@ class ParsedExtract:
     original: Future | None = field(default=None, repr=False, compare=False)
     # Set by release(): how many rows were loaded before the rows were dropped.
     rows_committed: int | None = field(default=None, repr=False, compare=False)
+    # Set by release_content(): the original's size once its bytes are dropped.
+    content_size: int | None = field(default=None, repr=False, compare=False)
 
     def release(self) -> None:
         """Drop the original bytes and the rows once they are committed (they are in the store now), so a
         national-scale file does not stay in memory while the statistics are recomputed. Counts stay."""
         self.rows_committed = self.rows_loaded
-        self.content = b""
+        self.release_content()
         self.observations = self.observations.iloc[:0]
-        self.original = None
+
+    def release_content(self) -> None:
+        """Drop the original bytes once their sha256 and stored form are ready (self.original): the commit
+        needs only those and the size, so the bytes need not sit in memory beside the rows being written."""
+        if self.original is None or not self.content:
+            return
+        self.original.result()  # ready since the read, usually; wait for it otherwise
+        self.content_size = len(self.content)
+        self.content = b""
+
+    @property
+    def size_bytes(self) -> int:
+        """The original file's size in bytes (also after release_content)."""
+        return self.content_size if self.content_size is not None else len(self.content)
 
     @property
     def rows_loaded(self) -> int:

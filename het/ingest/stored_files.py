@@ -65,10 +65,18 @@ def prepare_in_background(content: bytes) -> Future[PreparedOriginal]:
         pool.shutdown(wait=False)  # the thread ends when its one task is done
 
 
-def keep_original(cur, content: bytes, *, digest: str | None = None, compressed: bytes | None = None) -> str:
+def keep_original(
+    cur,
+    content: bytes,
+    *,
+    digest: str | None = None,
+    compressed: bytes | None = None,
+    size_bytes: int | None = None,
+) -> str:
     """Store the original bytes (once per sha256) inside the caller's transaction; return the sha256.
 
-    `digest` and `compressed` are the content's sha256 and compress(content), when the caller has them.
+    `digest`, `compressed` and `size_bytes` are the content's sha256, compress(content) and length, when
+    the caller has them (then `content` itself may already be released, b"").
     """
     digest = digest or hashlib.sha256(content).hexdigest()
     stored = compressed if compressed is not None else compress(content)
@@ -78,7 +86,11 @@ def keep_original(cur, content: bytes, *, digest: str | None = None, compressed:
     try:
         cur.execute(
             read_query("insert_extract_file"),
-            {"sha256": digest, "size_bytes": len(content), "compression": COMPRESSION},
+            {
+                "sha256": digest,
+                "size_bytes": len(content) if size_bytes is None else size_bytes,
+                "compression": COMPRESSION,
+            },
         )
     finally:
         cur.unregister("original_content")
