@@ -132,7 +132,7 @@ def with_cached_values(content: bytes, sheet: str, values: dict[str, object]) ->
 
 def real_fingertips_file() -> Path:
     return (
-        Path(os.environ.get("HET_GEOGRAPHY_DIR") or "/work/shared/data")
+        Path(os.environ.get("HET_GEOGRAPHY_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data")
         / "fingertips"
         / "fingertips_export_93356_campylobacter_CountyUA_2015.csv"
     )
