@@ -5,17 +5,14 @@ Run from the repository root: python bench/profile_refresh.py [--rows N] [--file
 Generates the file (bench/bench_ingest.py's generator; or reads --file), prepares a store with
 `python -m het init --no-demo` in a temporary folder, reads, checks and commits the file in this process
 without refreshing, then runs the refresh under cProfile and prints the top lines by cumulative time and
-by own time (tottime). The refresh is found wherever the write path keeps it: refresh_after_commit(store)
-in het.loads, het.derived, het.derived.refresh, het.derived.gaps or het.gaps (first found), or else
-het.derived.refresh.refresh(store, Touched.of(observations)), the call het.loads makes after a commit.
+by own time (tottime). The refresh profiled is het.derived.refresh.refresh(store, Touched.of(observations)):
+what het.loads computes inside the load's transaction, here in a transaction of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib
-import inspect
 import io
 import os
 import pstats
@@ -33,34 +30,23 @@ GENERATE = (
     "import sys; from pathlib import Path; sys.path.insert(0, 'bench'); from bench_ingest import generate; "
     "generate(Path(sys.argv[1]), int(sys.argv[2]))"
 )
-REFRESH_MODULES = ["het.loads", "het.derived", "het.derived.refresh", "het.derived.gaps", "het.gaps"]
 
 
 def find_refresh(parsed):
-    """A function of the store that refreshes the derived results, and a line saying which it is."""
-    for name in REFRESH_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "refresh_after_commit"):
-            return module.refresh_after_commit, f"{name}.refresh_after_commit(store)"
-    from het.derived.refresh import Touched, refresh  # the incremental refresh het.loads calls
+    """The refresh het.loads runs after this load, as a function of the store, and a line saying which."""
+    from het.derived.refresh import Touched, refresh
 
     touched = Touched.of(parsed.observations)
     return (
         (lambda store: refresh(store, touched)),
-        f"het.derived.refresh.refresh(store, Touched.of(observations)) ({len(touched):,} keys)",
+        f"het.derived.refresh.refresh(store, Touched.of(observations)) ({len(touched.keys):,} keys)",
     )
 
 
 def commit_without_refresh(store, parsed):
     from het.ingest.commit import commit_extract
 
-    options = {"loaded_by": "bench", "source_kind": "cli"}
-    if "refresh" in inspect.signature(commit_extract).parameters:  # older code refreshed inside the commit
-        options["refresh"] = False
-    return commit_extract(store, parsed, **options)
+    return commit_extract(store, parsed, loaded_by="bench", source_kind="cli")
 
 
 def print_top(profile: cProfile.Profile, sort: str, top: int) -> None:

@@ -51,12 +51,11 @@ class _Statistics:
     def __init__(self, store: Store, touched: Callable[[], Touched], progress: Progress | None):
         self.store, self.touched, self.progress = store, touched, progress
         self.failure: BaseException | None = None
-        self.what: Touched | None = None
 
     def __call__(self, cur: duckdb.DuckDBPyConnection) -> None:
-        self.what = Touched.everything() if needs_full_refresh(self.store) else self.touched()
+        what = Touched.everything() if needs_full_refresh(self.store) else self.touched()
         try:
-            plan = plan_refresh(cur, self.what, progress=reporting(self.store, self.progress))
+            plan = plan_refresh(cur, what, progress=reporting(self.store, self.progress))
         except duckdb.Error:
             raise  # the transaction cannot go on: nothing is written, and the caller hears why
         except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
@@ -65,12 +64,8 @@ class _Statistics:
         write_refresh(cur, plan)
 
     def outcome(self) -> RefreshResult:
-        """What the refresh did, recording a failure (after the change's transaction has committed)."""
-        if self.failure is not None:
-            return record_failure(self.store, self.what or Touched.everything(), self.failure)
-        if self.what is None:  # the change was not written (already loaded): nothing to refresh
-            return RefreshResult(0, False)
-        return RefreshResult(0 if self.what.is_everything else len(self.what), self.what.is_everything)
+        """How the refresh ended, recording a failure (after the change's transaction has committed)."""
+        return RefreshResult() if self.failure is None else record_failure(self.store, self.failure)
 
 
 def load_extract(

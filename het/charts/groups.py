@@ -148,7 +148,7 @@ def deprivation_chart(
     .. 1 (least). sii_line: (fitted value at x = 0, fitted value at x = 1), drawn as a line between them
     (het.stats.sii fits it; Low & Low 2004). from_zero=False draws a dot per group on an axis that
     need not start at zero, as group_bar_chart does. authority: the authority's name, as the
-    comparison's legend and tooltip say it ('Compared with Luton').
+    comparison's legend and tooltip say it ('Compared with' and the authority's name).
     """
     require_frame(
         frame, ("category", "category_rank", "value", "lower_ci95", "upper_ci95"), "deprivation_chart"

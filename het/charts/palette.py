@@ -165,7 +165,7 @@ def comparison_text_scale(labels=None) -> alt.Scale:
 def series_role(series: str, *, authority: str, region: str | None = None) -> str:
     """The part a series plays on a trend chart: 'authority', 'England', 'region' or 'comparator'.
 
-    authority: the authority's series name (its area name in the store, e.g. 'Luton'); region: the
+    authority: the authority's series name (its area name in the store); region: the
     region's series name, if one is drawn. Any other series is a comparator.
     """
     if not isinstance(authority, str) or not authority.strip():

@@ -50,7 +50,7 @@ def trend_chart(
     frame: period_label, period_sort, series (the authority's name, 'England', the region, comparator
     names), value, lower_ci95, upper_ci95; optionally area_name and comparison (the authority's comparison
     with England each period, which then fills its points, Fingertips-style, with the symbol in the
-    tooltip). authority names the series drawn as the authority (e.g. 'Luton'); region names the series
+    tooltip). authority names the series drawn as the authority (its area name in the store); region names the series
     drawn in the region colour; every other series is a comparator.
     """
     require_frame(frame, TREND_COLUMNS, "trend_chart")
@@ -161,7 +161,7 @@ def small_multiples(
 
     frame: the trend columns of trend_chart plus name_field (the indicator's short name) and unit;
     optionally decimals (per row, default 1). Panels follow the order the indicators first appear.
-    Only the authority's series (named by authority, e.g. 'Luton') and 'England' are drawn; other rows
+    Only the authority's series (named by authority) and 'England' are drawn; other rows
     stay in the chart's data untouched.
     """
     require_frame(frame, (*TREND_COLUMNS, name_field, "unit"), "small_multiples")

@@ -14,8 +14,6 @@ import pandas as pd
 
 from het.derived.populations import PACK_COLUMNS, group_populations
 from het.stats.benchmark import (
-    HIGH_IS_GOOD,
-    LOW_IS_GOOD,
     MUCH_WORSE,
     NOT_COMPARED,
     WORSE,
@@ -24,7 +22,17 @@ from het.stats.benchmark import (
 from het.stats.ci import rate_ci, wilson_ci
 from het.stats.sii import sii
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
-from het.vocabulary import DEPRIVATION_BREAKDOWNS, ENGLAND, ETHNICITY, PROPORTION, RATE, TOTAL, WARD
+from het.vocabulary import (
+    DEPRIVATION_BREAKDOWNS,
+    ENGLAND,
+    ETHNICITY,
+    HIGH_IS_GOOD,
+    LOW_IS_GOOD,
+    PROPORTION,
+    RATE,
+    TOTAL,
+    WARD,
+)
 
 SII_REPETITIONS = 10_000
 ROLLING_STEP = 3  # rolling three-year periods: only every third period is a non-overlapping point
@@ -336,11 +344,11 @@ def deprivation_gaps(
     groups["quantile"] = groups["category_rank"].astype(float)
     groups = intervals_from_counts(groups)
     pack = pd.DataFrame(columns=PACK_COLUMNS) if group_populations_table is None else group_populations_table
-    groups = group_populations(groups, pack, by=by)
-    fitted = groups[groups["population_reason"].isna()]
+    groups = groups.reset_index(drop=True)
+    group = groups.groupby(by, sort=False, observed=True).ngroup().to_numpy()  # one number per gap
+    rows = group_populations(groups, pack, by=by, group=group)
+    fitted = rows[rows["population_reason"].isna()]
     siis = _sii_by_indicator(fitted, by=by, repetitions=repetitions)
-    rows = groups.reset_index(drop=True)
-    group = rows.groupby(by, sort=False, observed=True).ngroup().to_numpy()
     summary = _summaries(rows, by=by, label="category", group=group)
     # The most and least deprived groups' values (the lowest and highest rank with a value), and the
     # population basis, per gap: summary rows are in group-number order.

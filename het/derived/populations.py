@@ -45,7 +45,9 @@ def _describe(mask: int) -> str:
     return ", ".join(map(str, ranks))
 
 
-def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
+def group_populations(
+    groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str], group: np.ndarray | None = None
+) -> pd.DataFrame:
     """Each deprivation row's population, the basis used, and a reason where its gap gets no SII.
 
     Args:
@@ -53,6 +55,7 @@ def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]
             breakdown), quantile (the group rank, 1 = most deprived), value_type and denominator.
         pack: the geography pack's group populations (PACK_COLUMNS), for any areas it covers.
         by: the columns naming one gap (one SII).
+        group: each row's gap number, when the caller has them (any numbering of the ``by`` groups).
 
     Returns ``groups`` with population (NaN where none can be used), population_basis and
     population_reason (None where an SII can be fitted, else why not).
@@ -86,7 +89,7 @@ def group_populations(groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str]
     pack_population = cell_population[cells] if len(out) else np.zeros(0)
     pack_source = cell_source[cells] if len(out) else np.zeros(0, dtype=object)
 
-    gap = out.groupby(by, sort=False, observed=True).ngroup().to_numpy()
+    gap = out.groupby(by, sort=False, observed=True).ngroup().to_numpy() if group is None else group
     n_gaps = int(gap.max()) + 1 if len(gap) else 0
     bits = _bits(out["quantile"])
     present = np.zeros(n_gaps, dtype=np.int64)

@@ -64,16 +64,11 @@ class Touched:
     def is_everything(self) -> bool:
         return self.keys is None
 
-    def __len__(self) -> int:
-        return -1 if self.keys is None else len(self.keys)
-
 
 @dataclass(frozen=True)
 class RefreshResult:
-    """What a refresh did: how many keys it recomputed, and the error that stopped it, if any."""
+    """How a refresh ended: None, or the error that stopped it (also recorded for every page)."""
 
-    targets: int
-    full: bool
     error: str | None = None
 
 
@@ -110,12 +105,12 @@ def refresh(
     with running(store):
         try:
             with store.transaction() as cur:
-                count, full = refresh_in_transaction(
+                refresh_in_transaction(
                     cur, touched, repetitions=repetitions, progress=reporting(store, progress)
                 )
         except Exception as exc:  # noqa: BLE001 - any failure here must be reported, not lose a change
-            return record_failure(store, touched, exc)
-    return RefreshResult(count, full)
+            return record_failure(store, exc)
+    return RefreshResult()
 
 
 def refresh_in_transaction(
@@ -165,12 +160,12 @@ def write_refresh(cur: duckdb.DuckDBPyConnection, plan: RefreshPlan) -> None:
     set_meta(cur, "derived_error", "")
 
 
-def record_failure(store: Store, touched: Touched, exc: BaseException) -> RefreshResult:
+def record_failure(store: Store, exc: BaseException) -> RefreshResult:
     """Record a refresh that failed (every page shows it; the next refresh is a full one)."""
     message = f"{type(exc).__name__}: {exc}"
     with store.transaction(bump_version=False) as cur:
         set_meta(cur, "derived_error", message)
-    return RefreshResult(0, touched.is_everything, message)
+    return RefreshResult(message)
 
 
 @contextmanager
@@ -297,10 +292,10 @@ def _set_running(store: Store, state: dict | None) -> None:
 
 def reporting(store: Store, progress: Progress | None) -> Progress:
     """A progress callback that also records how far the refresh is, for every page to show."""
+    started_at = now_utc().isoformat(timespec="seconds")
 
     def report(done: int, total: int, label: str) -> None:
-        state = json.loads(store.meta("derived_running") or "{}")
-        _set_running(store, {**state, "done": done, "total": total, "indicators": label})
+        _set_running(store, {"started_at": started_at, "done": done, "total": total, "indicators": label})
         if progress is not None:
             progress(done, total, label)
 

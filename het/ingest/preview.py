@@ -130,28 +130,14 @@ def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
     """Compare a checked extract with the store's current values; writes nothing."""
     if parsed.format == "kpi":
         return _preview_kpis(store, parsed)
-    cur = store.cursor()
-    # As Arrow, like the commit: categorical text columns reach DuckDB as VARCHAR (pandas' would be ENUM).
-    cur.register("incoming", pa.Table.from_pandas(parsed.observations, preserve_index=False))
-    try:
-        compared = cur.execute(read_query("preview_against_current")).df()
-    finally:
-        cur.unregister("incoming")
-        cur.close()
+    compared = _against_current(store, parsed, "preview_against_current", lambda result: result.df())
     status = compared.pop("status")
-    revised = compared.loc[status == "revised", REVISED_COLUMNS].reset_index(drop=True)
-    return Preview(
-        file_name=parsed.file_name,
-        format=parsed.format,
+    return _observation_preview(
+        store,
+        parsed,
         new=compared.loc[status == "new", ROW_COLUMNS].reset_index(drop=True),
-        revised=revised,
+        revised=compared.loc[status == "revised", REVISED_COLUMNS].reset_index(drop=True),
         unchanged=compared.loc[status == "unchanged", ROW_COLUMNS].reset_index(drop=True),
-        rejected=rejected_frame(parsed),
-        touched=_touched(store, parsed.observations),
-        unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
-        rows_read=parsed.rows_read,
-        can_commit=parsed.can_commit,
-        notes=list(parsed.notes),
     )
 
 
@@ -160,27 +146,43 @@ def preview_summary(store: Store, parsed: ParsedExtract) -> Preview:
     report, which prints only those: a national-scale file is counted, not listed)."""
     if parsed.format == "kpi":
         return _preview_kpis(store, parsed)
-    cur = store.cursor()
-    cur.register("incoming", pa.Table.from_pandas(parsed.observations, preserve_index=False))
-    try:
-        new, revised, unchanged = cur.execute(read_query("incoming_vs_current")).fetchall()[0]
-    finally:
-        cur.unregister("incoming")
-        cur.close()
+    counts = _against_current(store, parsed, "incoming_vs_current", lambda result: result.fetchall()[0])
+    new, revised, unchanged = counts
     empty = pd.DataFrame(columns=ROW_COLUMNS)
-    return Preview(
-        file_name=parsed.file_name,
-        format=parsed.format,
+    return _observation_preview(
+        store,
+        parsed,
         new=empty,
         revised=pd.DataFrame(columns=REVISED_COLUMNS),
         unchanged=empty,
+        row_counts={"new": int(new), "revised": int(revised), "unchanged": int(unchanged)},
+    )
+
+
+def _against_current(store: Store, parsed: ParsedExtract, query: str, read):
+    """Run a query over the extract's rows (registered as `incoming`) and the current values, and read
+    its result with `read` before the rows are let go."""
+    cur = store.cursor()
+    # As Arrow, like the commit: categorical text columns reach DuckDB as VARCHAR (pandas' would be ENUM).
+    cur.register("incoming", pa.Table.from_pandas(parsed.observations, preserve_index=False))
+    try:
+        return read(cur.execute(read_query(query)))
+    finally:
+        cur.unregister("incoming")
+        cur.close()
+
+
+def _observation_preview(store: Store, parsed: ParsedExtract, **frames) -> Preview:
+    return Preview(
+        file_name=parsed.file_name,
+        format=parsed.format,
         rejected=rejected_frame(parsed),
         touched=_touched(store, parsed.observations),
         unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
         rows_read=parsed.rows_read,
         can_commit=parsed.can_commit,
         notes=list(parsed.notes),
-        row_counts={"new": int(new), "revised": int(revised), "unchanged": int(unchanged)},
+        **frames,
     )
 
 

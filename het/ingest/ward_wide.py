@@ -134,7 +134,7 @@ def ward_wide_from_table(
     wards = areas[(areas["vintage"] == ward_set)]
     if "area_type" in wards.columns:
         wards = wards[wards["area_type"] == "ward"]
-    ward_code = _match_wards(raw, code_col, name_col, wards, areas, ward_set, checker)
+    ward_code = _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, checker)
 
     # Columns: identity, period, limits (paired with a value column), indicators.
     identity = {c for c in (code_col, name_col, period_col) if c is not None}
@@ -305,7 +305,7 @@ def _listing_frame(listing: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(listing, columns=["source_key", "source_name", "rows", "first_row"])
 
 
-def _match_wards(raw, code_col, name_col, wards, areas, ward_set, checker: RowChecker):
+def _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, checker: RowChecker):
     """Each row's ward code (in the chosen ward set), or '' where it cannot be matched (an error)."""
     other_set = dict(zip(areas["area_code"], areas["vintage"], strict=True))
     if code_col is not None:
@@ -313,8 +313,7 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_set, checker: RowCh
         in_set = codes.isin(wards["area_code"]).to_numpy()
         blank = (codes == "").to_numpy()
         checker.flag(blank, code_col, lambda i: "the ward code is empty")
-        known_sets = WardSets.from_areas(areas).vintages
-        wrong_set = ~in_set & ~blank & codes.map(other_set).isin(known_sets).to_numpy()
+        wrong_set = ~in_set & ~blank & codes.map(other_set).isin(ward_sets.vintages).to_numpy()
         checker.flag(
             wrong_set,
             code_col,

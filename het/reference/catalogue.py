@@ -15,16 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from het.reference.indicators import (
-    JSNA_TOPICS,
     LUTON_2040_PRIORITIES,
     PRINCIPLE_IDS,
-    UNIT_MULTIPLIERS,
     default_sii_transform,
     indicator_problem,
 )
 from het.vocabulary import AREA_TYPES, SEXES
-
-__all__ = ["JSNA_TOPICS", "LUTON_2040_PRIORITIES", "PRINCIPLE_IDS", "UNIT_MULTIPLIERS"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from het.stats.ci import _first, _where
-from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT, POLARITIES  # noqa: F401 (re-exported)
+from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD, NO_JUDGEMENT, POLARITIES
 
 # Polarities, as the indicator catalogue spells them, are het's one vocabulary (het.vocabulary).
 

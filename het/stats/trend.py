@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, normalise_polarity
+from het.stats.benchmark import normalise_polarity
+from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 TREND_POINTS = 5
 # Chi-squared on 1 degree of freedom at p = 0.002 (scipy.stats.chi2.ppf(0.998, 1) = 9.5495).

@@ -53,6 +53,16 @@ def _data_and_methods(key: tuple[str, int]) -> DataAndMethods:
     )
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _area_list(key: tuple[str, int]) -> pd.DataFrame:
+    return get_store().query("area_list")
+
+
+def area_list() -> pd.DataFrame:
+    """Every area with its type, ward set and the dates ward sets were in force (read once per version)."""
+    return _area_list(cache_key())
+
+
 def data_and_methods() -> DataAndMethods:
     """The catalogue, the extract register and the store's sources (the Data and methods page's one read)."""
     return _data_and_methods(cache_key())

@@ -17,7 +17,7 @@ from het.ingest.preview import Preview, preview_extract
 from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
 from het.loads import add_local_indicator, load_extract
-from het.ui.data import get_store
+from het.ui.data import area_list, get_store
 from het.vocabulary import POLARITIES, VALUE_TYPES
 from het.ward_sets import WardSets
 
@@ -45,7 +45,7 @@ def template_downloads() -> None:
         )
         right.download_button(
             "Filled example",
-            tidy_example_csv(get_store().query("area_list")),
+            tidy_example_csv(area_list()),
             "het_tidy_example.csv",
             "text/csv",
             key="template_example",
@@ -63,7 +63,7 @@ def choose_file() -> tuple[str, bytes, dict] | None:
     )
     chosen = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="upload_format")
     with st.expander("Options for wide ward tables", expanded=chosen == "ward_wide"):
-        ward_sets = WardSets.from_areas(get_store().query("area_list"))
+        ward_sets = WardSets.from_areas(area_list())
         ward_set = st.radio(
             "Ward set",
             list(reversed(ward_sets.vintages)),
@@ -92,7 +92,7 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     memo_key = (digest, tuple(sorted(options.items())), tuple(sorted(mapping.items())), store.data_version())
     memo = st.session_state.get("upload_memo")
     if memo is None or memo[0] != memo_key:
-        indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
+        indicators, areas = store.query("indicator_catalogue"), area_list()
         with st.spinner(f"Reading and checking {name} ..."):
             parsed = read_extract(
                 content,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from het.charts import palette
 from het.format import format_interval, format_value
-from het.stats.benchmark import LOW_IS_GOOD, NOT_COMPARED
+from het.stats.benchmark import NOT_COMPARED
 from het.stats.trend import CANNOT_BE_CALCULATED
 from het.vocabulary import (
     DEPRIVATION_LOCAL_DECILE,
@@ -23,6 +23,7 @@ from het.vocabulary import (
     DEPRIVATION_NATIONAL_QUINTILE,
     ENGLAND,
     ETHNICITY,
+    LOW_IS_GOOD,
     TOTAL,
 )
 from het.ward_sets import WardSets

@@ -8,8 +8,9 @@ import pandas as pd
 
 from het.charts import palette
 from het.format import format_value
-from het.stats.benchmark import HIGH_IS_GOOD, LOW_IS_GOOD, NOT_COMPARED
+from het.stats.benchmark import NOT_COMPARED
 from het.views.indicator import DEPRIVATION_PREFERENCE, gap_summary, gap_verdict
+from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 ENGLAND = "E92000001"
 

@@ -16,8 +16,9 @@ import pandas as pd
 
 from het.charts import palette
 from het.format import format_interval, format_value
-from het.stats.benchmark import MUCH_WORSE, NO_JUDGEMENT, NOT_COMPARED, WORSE
+from het.stats.benchmark import MUCH_WORSE, NOT_COMPARED, WORSE
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_WORSE
+from het.vocabulary import NO_JUDGEMENT
 
 DEPRIVATION, WARD, ETHNICITY = "deprivation", "ward", "ethnicity"
 DIMENSION_ORDER = (DEPRIVATION, WARD, ETHNICITY)

@@ -17,6 +17,7 @@ from het.ingest import read_extract
 from het.loads import add_local_indicator, load_extract
 from het.store import Store
 from tests.conftest import shared_geography_dir
+from tests.ingest.ingest_files import CAMPYLOBACTER
 
 ENGLAND = "E92000001"
 Z95 = 1.959963984540054
@@ -36,17 +37,7 @@ def loaded(export_path, demo_store_path, tmp_path):
     path = tmp_path / "het.duckdb"
     shutil.copy(demo_store_path, path)
     with Store(path) as store:
-        add_local_indicator(
-            store,
-            name="Campylobacter incidence rate",
-            indicator_id="campylobacter",
-            fingertips_id=93356,
-            principle_id=6,
-            unit="per 100,000",
-            value_type="rate",
-            polarity="low is good",
-            definition="Laboratory-confirmed Campylobacter reports per 100,000 population.",
-        )
+        add_local_indicator(store, **CAMPYLOBACTER)
         parsed = read_extract(
             export_path.read_bytes(),
             file_name=export_path.name,

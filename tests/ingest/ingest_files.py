@@ -130,6 +130,19 @@ def with_cached_values(content: bytes, sheet: str, values: dict[str, object]) ->
     return out.getvalue()
 
 
+# The real export's indicator (Fingertips 93356), as an analyst would add it as a local indicator.
+CAMPYLOBACTER = {
+    "name": "Campylobacter incidence rate",
+    "indicator_id": "campylobacter",
+    "fingertips_id": 93356,
+    "principle_id": 6,
+    "unit": "per 100,000",
+    "value_type": "rate",
+    "polarity": "low is good",
+    "definition": "Laboratory-confirmed Campylobacter reports per 100,000 population.",
+}
+
+
 def real_fingertips_file() -> Path:
     return (
         Path(os.environ.get("HET_GEOGRAPHY_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from ingest_files import FT_NEW, FT_OLD, NATIONAL_DECILES, fingertips_csv, ft_row, real_fingertips_file
+from ingest_files import (
+    CAMPYLOBACTER,
+    FT_NEW,
+    FT_OLD,
+    NATIONAL_DECILES,
+    fingertips_csv,
+    ft_row,
+    real_fingertips_file,
+)
 
 from het.ingest.fingertips import deprivation_rank, fingertips_breakdown
 from het.ingest.indicators import add_local_indicator, apply_indicator_mapping, unknown_indicators
@@ -344,17 +352,7 @@ def test_real_export_loads_after_mapping_its_indicator(real_export, store, catal
 
 
 def test_real_export_loads_as_a_local_indicator(real_export, store):
-    add_local_indicator(
-        store,
-        name="Campylobacter incidence rate",
-        indicator_id="campylobacter",
-        fingertips_id=93356,
-        principle_id=6,
-        unit="per 100,000",
-        value_type="rate",
-        polarity="low is good",
-        definition="Laboratory-confirmed Campylobacter reports per 100,000 population.",
-    )
+    add_local_indicator(store, **CAMPYLOBACTER)
     indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
     parsed = read_extract(real_export, file_name="campylobacter.csv", indicators=indicators, areas=areas)
     assert not parsed.problems.errors
