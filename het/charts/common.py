@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
@@ -127,3 +128,42 @@ def titled(chart, title: str | None, subtitle: str | Sequence[str] | None = None
     if title is None and subtitle is None:
         return chart
     return chart.properties(title=alt.TitleParams(text=title or "", subtitle=subtitle or "", anchor="start"))
+
+
+@dataclass(frozen=True)
+class InlineChart:
+    """An Altair chart whose large inline data (a map's features) is put in after Altair has built the spec.
+
+    Altair converts and validates every inline row, recursively, when a chart is made and again when it is
+    turned into a spec; for thousands of ward shapes that takes seconds. The chart is built on small named
+    placeholders (alt.NamedData), and to_dict puts each dataset's rows inline where its name is used, so the
+    spec a browser receives is the same, with its data inline (a URL would render empty offline).
+    """
+
+    chart: alt.TopLevelMixin
+    datasets: dict[str, list[dict]]
+
+    def to_dict(self) -> dict:
+        spec = self.chart.to_dict()
+        missing = set(self.datasets)
+
+        def inline(node):
+            if isinstance(node, dict):
+                data = node.get("data")
+                if isinstance(data, dict) and set(data) == {"name"} and data["name"] in self.datasets:
+                    node["data"] = {"values": self.datasets[data["name"]]}
+                    missing.discard(data["name"])
+                for key, value in node.items():
+                    if key != "data":
+                        inline(value)
+            elif isinstance(node, list):
+                for value in node:
+                    inline(value)
+
+        inline(spec)
+        if missing:
+            raise ValueError(f"chart uses no dataset named {', '.join(sorted(missing))}")
+        return spec
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())

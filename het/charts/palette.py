@@ -223,3 +223,30 @@ def contrast_ratio(first: str, second: str) -> float:
 def text_colour_for(fill: str) -> str:
     """BLACK or WHITE, whichever has the higher contrast ratio with the fill (WCAG 2.x)."""
     return BLACK if contrast_ratio(fill, BLACK) >= contrast_ratio(fill, WHITE) else WHITE
+
+
+# Values on a map: a sequential, colour-blind-safe ramp (viridis, light to dark) that shares no hue with the
+# comparison colours' judgement (no orange for "high"), so a value map never reads as better or worse.
+SEQUENTIAL = (
+    "#FDE725",
+    "#B5DE2B",
+    "#6ECE58",
+    "#35B779",
+    "#1F9E89",
+    "#26828E",
+    "#31688E",
+    "#3E4989",
+    "#482878",
+    "#440154",
+)
+NO_DATA = "#FFFFFF"  # a ward without a value: white with a grey border and a text label saying so
+
+
+def sequential_colours(k: int) -> list[str]:
+    """k colours spread evenly along SEQUENTIAL, lightest first (k from 1 to len(SEQUENTIAL))."""
+    if not 1 <= k <= len(SEQUENTIAL):
+        raise ValueError(f"a sequential scale has 1 to {len(SEQUENTIAL)} classes, not {k}")
+    if k == 1:
+        return [SEQUENTIAL[len(SEQUENTIAL) // 2]]
+    step = (len(SEQUENTIAL) - 1) / (k - 1)
+    return [SEQUENTIAL[round(i * step)] for i in range(k)]

@@ -44,13 +44,15 @@ def trend_chart(
     title: str | None = None,
     region: str | None = None,
     width: int = 480,
+    compared_with: str = _ENGLAND,
 ) -> alt.LayerChart:
     """The authority's trend with its 95% interval band, England dashed, and comparators as thin grey lines.
 
     frame: period_label, period_sort, series (the authority's name, 'England', the region, comparator
     names), value, lower_ci95, upper_ci95; optionally area_name and comparison (the authority's comparison
     with England each period, which then fills its points, Fingertips-style, with the symbol in the
-    tooltip). authority names the series drawn as the authority (its area name in the store); region names the series
+    tooltip; compared_with names what it was compared with, England unless a ward's trend is drawn against its
+    authority). authority names the series drawn as the authority (its area name in the store); region names the series
     drawn in the region colour; every other series is a comparator.
     """
     require_frame(frame, TREND_COLUMNS, "trend_chart")
@@ -90,7 +92,7 @@ def trend_chart(
         alt.Tooltip("interval_text:N", title="95% interval"),
     ]
     if has_comparison:
-        tooltip.append(alt.Tooltip("comparison_text:N", title="Compared with England"))
+        tooltip.append(alt.Tooltip("comparison_text:N", title=f"Compared with {compared_with}"))
 
     base = alt.Chart().encode(x=x)
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
@@ -130,7 +132,7 @@ def trend_chart(
             fill=alt.Fill(
                 "comparison:N",
                 scale=palette.comparison_scale(present or None),
-                legend=comparison_legend(f"{authority} compared with England"),
+                legend=comparison_legend(f"{authority} compared with {compared_with}"),
             )
         )
     else:
