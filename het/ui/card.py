@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
+from het.charts.common import InlineChart
 from het.format import safe_csv_bytes
 
 
@@ -41,10 +42,13 @@ def chart_card(
     caption: str | None = None,
     selection: str | None = None,
     width: str | int = "stretch",
+    extra_downloads: list[dict] = (),
 ):
     """Render one card; returns the chart's selection event when `selection` names a chart selection.
 
     width: the chart's width, 'stretch' (the card's) by default; 'content' keeps the chart's own width.
+    extra_downloads: more download buttons (label, data, file_name, mime), e.g. the chart as PNG; data may
+    be a callable, made only when the button is clicked.
     """
     with st.container(border=True):
         st.markdown(f"**{title}**")
@@ -53,12 +57,7 @@ def chart_card(
         chart_tab, table_tab, download_tab, about_tab = st.tabs(["Chart", "Table", "Download", "About"])
         event = None
         with chart_tab:
-            if selection:
-                event = st.altair_chart(
-                    chart, key=key, on_select="rerun", selection_mode=selection, width=width
-                )
-            else:
-                st.altair_chart(chart, key=key, width=width)
+            event = show_chart(chart, key=key, selection=selection, width=width)
         with table_tab:
             st.dataframe(data, hide_index=True, width="stretch", key=f"{key}_table")
         with download_tab:
@@ -71,10 +70,28 @@ def chart_card(
                 on_click="ignore",
                 icon=":material/download:",
             )
+            for extra in extra_downloads:
+                st.download_button(
+                    extra["label"],
+                    extra["data"],
+                    file_name=extra["file_name"],
+                    mime=extra["mime"],
+                    key=f"{key}_download_{extra['file_name'].rsplit('.', 1)[-1]}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
         with about_tab:
             st.markdown(about.markdown())
         st.caption(f"{about.source} · {about.period} · {about.method}")
     return event
+
+
+def show_chart(chart, *, key: str, selection: str | None = None, width: str | int = "stretch"):
+    """Render an Altair chart, or an InlineChart (a map) as its finished spec; returns the selection event."""
+    select = {"on_select": "rerun", "selection_mode": selection} if selection else {}
+    if isinstance(chart, InlineChart):
+        return st.vega_lite_chart(spec=chart.to_dict(), key=key, width=width, **select)
+    return st.altair_chart(chart, key=key, width=width, **select)
 
 
 def empty_state(message: str) -> None:

@@ -28,6 +28,15 @@ PAGES = (
     PageSpec("Leads Group", "pages/principle.py", "Principles", ":material/account_tree:", "principles"),
     PageSpec("Leads Group", "pages/indicator.py", "Indicator", ":material/query_stats:", "indicators"),
     PageSpec("Leads Group", "pages/gap_tracker.py", "Gap tracker", ":material/compare_arrows:", "gaps"),
+    PageSpec("Places", "pages/ward_map.py", "Ward map", ":material/map:", "map"),
+    PageSpec("Places", "pages/ward_profile.py", "Ward profile", ":material/person_pin_circle:", "profile"),
+    PageSpec(
+        "Places",
+        "pages/need.py",
+        "Where need is greatest",
+        ":material/crisis_alert:",
+        "where-need-is-greatest",
+    ),
     PageSpec("Analysts", "pages/upload.py", "Load an extract", ":material/upload_file:", "load"),
     PageSpec(
         "Analysts", "pages/data_and_methods.py", "Data and methods", ":material/dataset:", "data-and-methods"

@@ -19,8 +19,13 @@ def url_choice(
     format_func: Callable = str,
     widget: str = "selectbox",
     help: str | None = None,
+    key: str | None = None,
 ):
-    """A select box (or radio / segmented control) whose value lives in the query parameter `name`."""
+    """A select box (or radio / segmented control) whose value lives in the query parameter `name`.
+
+    key: the widget's key, `url_<name>` by default. Two pages whose controls share a query parameter but not
+    their options need their own keys: Streamlit resets a keyed widget whose options changed to its first one.
+    """
     options = list(options)
     if not options:
         st.query_params.pop(name, None)
@@ -28,7 +33,7 @@ def url_choice(
     by_text = {str(option): option for option in options}
     wanted = st.query_params.get(name)
     start = by_text.get(wanted, default if default in options else options[0])
-    key = f"url_{name}"
+    key = key or f"url_{name}"
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # the options changed (another indicator): fall back to the URL or default
     if key not in st.session_state:

@@ -1,0 +1,38 @@
+"""Ward profile: how does a ward compare with the authority? Its people, its deprivation and every
+indicator with ward values on a spine chart, beside a second ward if wanted.
+
+The ward is chosen by a click on the small map or from the list; ward, comparison, ward set and indicator
+live in the URL.
+"""
+
+import streamlit as st
+
+from het.ui import places_profile as panels
+from het.ui.card import empty_state
+from het.ui.reads_places import places_reads
+
+reads = places_reads()
+st.title(f"How does each ward compare with {reads.authority_name}?")
+if reads.profiles.empty:
+    empty_state("No wards are loaded: load a geography pack (Data and methods) to profile wards.")
+    st.stop()
+
+map_col, pick_col = st.columns([1, 1])
+with pick_col:
+    ward_set = panels.ward_set_choice(reads)
+with map_col:
+    clicked = panels.locator_map(reads, ward_set, [st.query_params.get("ward", "")])
+with pick_col:
+    ward, compare = panels.ward_choices(reads, ward_set, clicked)
+    panels.relation_note(reads, ward, ward_set)
+
+wards = [ward] + ([compare] if compare else [])
+columns = st.columns(len(wards))
+for column, code in zip(columns, wards, strict=True):
+    with column:
+        panels.facts_panel(reads, code)
+
+st.subheader("Better or worse than the authority, indicator by indicator")
+panels.spine_card(reads, ward_set, wards)
+st.subheader("How has it changed?")
+panels.trend_card(reads, ward, ward_set)
