@@ -21,7 +21,9 @@ map_col, pick_col = st.columns([1, 1])
 with pick_col:
     ward_set = panels.ward_set_choice(reads)
 with map_col:
-    clicked = panels.locator_map(reads, ward_set, [st.query_params.get("ward", "")])
+    clicked = panels.locator_map(
+        reads, ward_set, [st.query_params.get("ward"), st.query_params.get("compare")]
+    )
 with pick_col:
     ward, compare = panels.ward_choices(reads, ward_set, clicked)
     panels.relation_note(reads, ward, ward_set)

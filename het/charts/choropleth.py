@@ -70,11 +70,13 @@ def ward_map(
     height: int = 520,
     select: bool = True,
     legend_orient: str = "right",
+    highlight: str | None = None,
 ) -> InlineChart:
     """A choropleth of the wards, clickable (selection 'ward_pick' on area_code) when `select`.
 
     features: flattened ward features with area_code, ward, value_text, interval_text, comparison,
     population and, for colour='value', class_label (one of class_labels, or NO_DATA_LABEL).
+    highlight: the area_code of a ward to outline in ink (the ward chosen from the list).
     labels: area_code, lon, lat (a point inside each ward) for the symbol and name labels.
     """
     if colour not in COLOUR_MODES:
@@ -107,6 +109,10 @@ def ward_map(
             legend=comparison_legend(f"Compared with {authority}"),
         )
     stroke_conditions, width_conditions, params = [], [], []
+    if highlight is not None:
+        chosen = {"test": f"datum.area_code === {js(highlight)}"}
+        stroke_conditions.append({**chosen, "value": palette.INK})
+        width_conditions.append({**chosen, "value": 3})
     if select:
         pick = alt.selection_point(name="ward_pick", fields=["area_code"], on="click", clear="dblclick")
         params.append(pick)

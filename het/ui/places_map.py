@@ -105,13 +105,18 @@ def style_controls(reads: PlacesReads, sel: MapSelection) -> MapStyle:
         st.query_params.pop("map", None)
         chosen_view = HEX
         st.markdown("**Map**  \nHex map (no boundary files loaded)")
-    colour = url_choice(
-        "colour",
-        [BY_COMPARISON, BY_VALUE] if chosen_view == HEX else [BY_VALUE, BY_COMPARISON],
-        label="Colour wards by",
-        format_func=lambda c: "Value" if c == BY_VALUE else f"Against {reads.authority_name}",
-        widget="segmented",
-    )
+    if chosen_view == HEX:  # the cartogram shows comparisons (its hexagons carry the symbols)
+        st.query_params.pop("colour", None)
+        colour = BY_COMPARISON
+        st.markdown(f"**Colour wards by**  \nComparison with {reads.authority_name}")
+    else:
+        colour = url_choice(
+            "colour",
+            [BY_VALUE, BY_COMPARISON],
+            label="Colour wards by",
+            format_func=lambda c: "Value" if c == BY_VALUE else f"Against {reads.authority_name}",
+            widget="segmented",
+        )
     if colour == BY_VALUE:
         scheme = url_choice(
             "classes",
@@ -215,6 +220,7 @@ def map_card(reads: PlacesReads, sel: MapSelection, style: MapStyle) -> str | No
             unit_title=_unit_title(meta),
             show_names=style.names,
             height=560,
+            highlight=st.query_params.get("ward"),
         )
         shown = "the real ward boundaries"
     event = chart_card(
@@ -517,7 +523,7 @@ def ward_summary(reads: PlacesReads, ward_code: str, sel: MapSelection) -> None:
             st.markdown(
                 f"**{sel.meta['short_name']}, {sel.period_label}:** "
                 f"{format_value(r['value'], unit=str(sel.meta['unit']), decimals=int(sel.meta['decimals']))} "
-                f"({r['comparison'] or 'not compared'} than {reads.authority_name})"
+                f"({view.comparison_sentence(r['comparison'], authority=reads.authority_name)})"
             )
         pop = f"{facts.population:,.0f}" if facts.population is not None else "not known"
         st.markdown(f"Population {pop}  \nDeprivation: {facts.rank_text()} wards")

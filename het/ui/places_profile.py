@@ -48,8 +48,10 @@ def _wards(reads: PlacesReads, ward_set: str) -> dict[str, str]:
     return dict(zip(wards["area_code"], wards["area_name"], strict=True))
 
 
-def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str]) -> str | None:
-    """A small clickable map of the ward set coloured by local deprivation quintile; returns a clicked ward."""
+def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str | None]) -> str | None:
+    """A small clickable map of the ward set coloured by local deprivation quintile; returns a clicked ward.
+
+    chosen: the profiled ward and the one compared with it (or None), named and the first outlined."""
     if ward_set not in reads.boundary_sets:
         return None
     geometry = ward_geometry_for(ward_set)
@@ -82,6 +84,7 @@ def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str]) -> str | N
         width=420,
         height=380,
         legend_orient="bottom",
+        highlight=chosen[0],
     )
     event = show_chart(chart, key="profile_locator", selection="ward_pick", width="content")
     st.caption(

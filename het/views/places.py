@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from het.format import format_interval, format_value
-from het.stats.benchmark import BETTER, MUCH_BETTER, MUCH_WORSE, NOT_COMPARED, WORSE
+from het.stats.benchmark import BETTER, MUCH_BETTER, MUCH_WORSE, NOT_COMPARED, SIMILAR, WORSE
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 WARD_MAP_COLUMNS = [
@@ -105,6 +105,15 @@ def ward_map_frame(
         ],
     )
     return frame[WARD_MAP_COLUMNS].sort_values("ward").reset_index(drop=True)
+
+
+def comparison_sentence(label: str | None, *, authority: str) -> str:
+    """'worse than Luton', 'similar to Luton', 'not compared with Luton'."""
+    if label is None or (not isinstance(label, str) and pd.isna(label)) or label == NOT_COMPARED:
+        return f"not compared with {authority}"
+    if label == SIMILAR:
+        return f"similar to {authority}"
+    return f"{label} than {authority}"
 
 
 def ward_map_table(frame: pd.DataFrame, *, authority: str) -> pd.DataFrame:

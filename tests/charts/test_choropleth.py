@@ -143,3 +143,9 @@ def test_inline_chart_says_when_a_dataset_is_never_used():
     chart = InlineChart(alt.Chart(alt.NamedData(name="a")).mark_point(), {"a": [{"x": 1}], "b": []})
     with pytest.raises(ValueError, match="no dataset named b"):
         chart.to_dict()
+
+
+def test_the_ward_chosen_from_the_list_is_outlined():
+    chart = ward_map(features(), colour=BY_COMPARISON, authority="Elsewhere", highlight="W2")
+    stroke = chart.to_dict()["layer"][0]["encoding"]["stroke"]
+    assert {"test": 'datum.area_code === "W2"', "value": palette.INK} in stroke["condition"]

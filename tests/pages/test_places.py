@@ -98,21 +98,27 @@ def test_comparison_colouring_puts_a_symbol_in_every_ward(app_env, geography_dir
 
 
 def test_query_parameters_restore_the_view(app_env, geography_dir):
-    at = open_page(
-        "pages/ward_map.py",
-        indicator="school_readiness",
-        period="2023/24",
-        map="hex",
-        colour="comparison",
-        names="on",
-    )
-    assert {k: at.query_params[k] for k in ("indicator", "period", "map", "colour", "names")} == {
+    params = {
         "indicator": "school_readiness",
         "period": "2023/24",
-        "map": "hex",
-        "colour": "comparison",
+        "map": "boundaries",
+        "colour": "value",
+        "classes": "natural breaks",
         "names": "on",
     }
+    at = open_page("pages/ward_map.py", **params)
+    assert {k: at.query_params[k] for k in params} == params
+    assert at.segmented_control(key="url_colour").value == "value"
+    assert at.selectbox(key="url_classes").value == "natural breaks"
+    about = " ".join(m.value for m in at.markdown)
+    assert "natural breaks of the value" in about
+    names = [r["label"] for r in all_values(map_spec(at)) if "label" in r and "lon" in r]
+    assert len(names) == 20  # ward names on the map
+    # the hex cartogram always shows comparisons, so the colour choice leaves the URL
+    at = open_page(
+        "pages/ward_map.py", indicator="school_readiness", period="2023/24", map="hex", colour="value"
+    )
+    assert at.query_params["map"] == "hex" and "colour" not in at.query_params
     assert "hex cartogram" in " ".join(c.value for c in at.caption)
 
 

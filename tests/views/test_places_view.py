@@ -279,3 +279,9 @@ def test_spine_input_names_the_age_when_two_series_differ_only_by_age():
     latest = pd.DataFrame([ward_row(age="0-4 yrs"), ward_row(age="5-9 yrs")])
     rows = view.spine_input(latest, ward_codes=["W1"])
     assert sorted(rows["indicator_label"]) == ["Low birth weight, 0-4 yrs", "Low birth weight, 5-9 yrs"]
+
+
+def test_comparison_sentences_read_as_english():
+    assert view.comparison_sentence("worse", authority="Elsewhere") == "worse than Elsewhere"
+    assert view.comparison_sentence("similar", authority="Elsewhere") == "similar to Elsewhere"
+    assert view.comparison_sentence(None, authority="Elsewhere") == "not compared with Elsewhere"
