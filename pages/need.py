@@ -6,6 +6,7 @@ import streamlit as st
 
 from het.ui import places_need as panels
 from het.ui.card import empty_state
+from het.ui.places_controls import ward_set_choice
 from het.ui.reads_places import places_reads
 
 reads = places_reads()
@@ -17,5 +18,5 @@ st.caption(
 if reads.ward_obs.empty:
     empty_state("No ward values are loaded yet: the need table is built from ward extracts.")
     st.stop()
-ward_set = panels.ward_set_choice(reads)
+ward_set = ward_set_choice(reads, set(reads.ward_obs["ward_set"]))
 panels.need_section(reads, ward_set)

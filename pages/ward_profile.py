@@ -9,6 +9,7 @@ import streamlit as st
 
 from het.ui import places_profile as panels
 from het.ui.card import empty_state
+from het.ui.places_controls import ward_set_choice
 from het.ui.reads_places import places_reads
 
 reads = places_reads()
@@ -19,7 +20,11 @@ if reads.profiles.empty:
 
 map_col, pick_col = st.columns([1, 1])
 with pick_col:
-    ward_set = panels.ward_set_choice(reads)
+    ward_set = ward_set_choice(
+        reads,
+        set(reads.profiles["ward_set"]),
+        help="Data before the change of wards is on the earlier set; the two sets are never joined by name.",
+    )
 with map_col:
     clicked = panels.locator_map(
         reads, ward_set, [st.query_params.get("ward"), st.query_params.get("compare")]

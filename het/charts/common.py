@@ -167,3 +167,25 @@ class InlineChart:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict())
+
+
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-safe dicts: numpy scalars to Python, missing values to None, times to ISO text.
+
+    Done here rather than by Altair, whose pandas conversion writes a bare NaN (invalid JSON) for a None
+    in an object column.
+    """
+    records = []
+    for row in frame.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+                clean[str(key)] = None
+            elif isinstance(value, pd.Timestamp):
+                clean[str(key)] = value.isoformat()
+            elif isinstance(value, np.generic):
+                clean[str(key)] = value.item()
+            else:
+                clean[str(key)] = value
+        records.append(clean)
+    return records

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from het.charts import palette
@@ -15,6 +14,7 @@ from het.charts.common import (
     datum_field,
     format_expr,
     js,
+    json_records,
     require_frame,
     symbol_expr,
     titled,
@@ -55,24 +55,6 @@ def abbreviate_ward(name: str) -> str:
     return words[0] if len(words[0]) <= 7 else words[0][:4] + "."
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-safe dicts: numpy scalars to Python, missing values to None, times to ISO text."""
-    records = []
-    for row in frame.to_dict("records"):
-        clean = {}
-        for key, value in row.items():
-            if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
-                clean[str(key)] = None
-            elif isinstance(value, pd.Timestamp):
-                clean[str(key)] = value.isoformat()
-            elif isinstance(value, np.generic):
-                clean[str(key)] = value.item()
-            else:
-                clean[str(key)] = value
-        records.append(clean)
-    return records
-
-
 def hex_features(frame: pd.DataFrame, *, label_field: str, colour_field: str = "comparison") -> list[dict]:
     """The frame's rows as flattened GeoJSON features: each row's fields plus type, geometry, hex_x, hex_y, hex_label.
 
@@ -83,7 +65,7 @@ def hex_features(frame: pd.DataFrame, *, label_field: str, colour_field: str = "
     if clash:
         raise ValueError(f"hex map frame may not have column(s) {', '.join(clash)}: the map uses those names")
     features = []
-    for row in _json_records(frame):
+    for row in json_records(frame):
         q, r = int(row["q"]), int(row["r"])
         x, y = hex_centre(q, r)
         features.append(

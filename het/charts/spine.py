@@ -20,6 +20,7 @@ from het.charts.common import (
     check_authority,
     check_comparisons,
     js,
+    json_records,
     one_row,
     require_frame,
     titled,
@@ -313,26 +314,6 @@ MIDDLE_COLOUR = _tint(palette.MUTED, 0.55)
 ROW_SHADE = _tint(palette.MUTED, 0.06)
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict]:
-    """The frame's rows as JSON-safe dicts (numpy scalars to Python, missing to None).
-
-    Done here rather than by Altair, whose pandas conversion writes a bare NaN (invalid JSON) for None
-    in an object column, which is how spine_frame holds the positions it cannot place.
-    """
-    records = []
-    for row in frame.to_dict("records"):
-        clean = {}
-        for key, value in row.items():
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                clean[str(key)] = None
-            elif isinstance(value, np.generic):
-                clean[str(key)] = value.item()
-            else:
-                clean[str(key)] = value
-        records.append(clean)
-    return records
-
-
 def _marker_scales(labels: list[str]) -> tuple[alt.Scale, alt.Scale, alt.Scale]:
     """Fill, stroke and shape scales for the ward markers: the house colour, and the house symbol's shape."""
     fills, strokes, shapes = [], [], []
@@ -562,7 +543,7 @@ def spine_chart(
             labels,
             markers,
             *table,
-            data=alt.Data(values=_json_records(frame)),
+            data=alt.Data(values=json_records(frame)),
         )
         .transform_calculate(**calculations)
         .properties(width=SPINE_WIDTH, height=alt.Step(step))

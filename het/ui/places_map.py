@@ -26,6 +26,7 @@ from het.charts.maps import hex_map
 from het.stats.classes import SCHEMES, classify
 from het.stats.funnel import funnel_curve, funnel_significance
 from het.ui.card import About, chart_card, empty_state
+from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, lsoa_context, ward_geometry_for
 from het.ui.state import url_choice
 from het.views import places as view
@@ -176,20 +177,25 @@ def ward_set_note(reads: PlacesReads, sel: MapSelection) -> str:
     return f"{sel.period_label} values are on the {label}" + (f" ({change})." if change else ".")
 
 
-def map_card(reads: PlacesReads, sel: MapSelection, style: MapStyle) -> str | None:
-    """The map in its card; returns the ward code clicked on the map, if any."""
-    meta = sel.meta
-    decimals, unit = int(meta["decimals"]), str(meta["unit"])
-    frame = view.ward_map_frame(
+def _map_frame(reads: PlacesReads, sel: MapSelection) -> pd.DataFrame:
+    """The selected period's ward values against the authority (het.views.places.ward_map_frame)."""
+    return view.ward_map_frame(
         reads.ward_obs,
         reads.profiles,
         indicator_id=sel.indicator_id,
         sex=sel.sex,
         age=sel.age,
         period_sort=sel.period_sort,
-        unit=unit,
-        decimals=decimals,
+        unit=str(sel.meta["unit"]),
+        decimals=int(sel.meta["decimals"]),
     )
+
+
+def map_card(reads: PlacesReads, sel: MapSelection, style: MapStyle) -> str | None:
+    """The map in its card; returns the ward code clicked on the map, if any."""
+    meta = sel.meta
+    decimals = int(meta["decimals"])
+    frame = _map_frame(reads, sel)
     classes = _classes(frame["value"], scheme=style.scheme, k=style.classes, decimals=decimals)
     frame = _with_classes(frame, classes)
     table = view.ward_map_table(frame, authority=reads.authority_name)
@@ -365,16 +371,7 @@ def small_multiples_card(reads: PlacesReads, sel: MapSelection, style: MapStyle)
 def funnel_card(reads: PlacesReads, sel: MapSelection) -> None:
     """The wards on a funnel plot against the authority's value, with 95% and 99.8% control limits."""
     meta = sel.meta
-    frame = view.ward_map_frame(
-        reads.ward_obs,
-        reads.profiles,
-        indicator_id=sel.indicator_id,
-        sex=sel.sex,
-        age=sel.age,
-        period_sort=sel.period_sort,
-        unit=str(meta["unit"]),
-        decimals=int(meta["decimals"]),
-    )
+    frame = _map_frame(reads, sel)
     found = view.funnel_input(frame, value_type=str(meta["value_type"]))
     target = frame["authority_value"].dropna()
     if found.reason or target.empty:
@@ -540,12 +537,7 @@ def ward_picker(reads: PlacesReads, sel: MapSelection, clicked: str | None) -> s
     wards = reads.profiles[reads.profiles["ward_set"] == sel.ward_set].sort_values("area_name")
     names = dict(zip(wards["area_code"], wards["area_name"], strict=True))
     options = [None, *names]
-    if clicked in names and st.session_state.get("_map_last_click") != clicked:
-        st.session_state["_map_last_click"] = clicked
-        st.session_state["map_ward"] = clicked
-        st.query_params["ward"] = clicked
-    if st.session_state.get("map_ward") not in options:
-        st.session_state.pop("map_ward", None)
+    take_click(clicked, options, key="map_ward")
     chosen = url_choice(
         "ward",
         options,

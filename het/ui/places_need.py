@@ -9,23 +9,8 @@ import streamlit as st
 from het.format import safe_csv_bytes
 from het.ui.card import empty_state
 from het.ui.reads_places import PlacesReads, actions_and_projects
-from het.ui.state import url_choice
 from het.views import places as view
 from het.views.indicator import ward_set_label
-
-
-def ward_set_choice(reads: PlacesReads) -> str:
-    sets = [s for s in reads.ward_sets.vintages if s in set(reads.ward_obs["ward_set"])]
-    if len(sets) <= 1:
-        st.query_params.pop("ward_set", None)
-        return sets[0]
-    return url_choice(
-        "ward_set",
-        list(reversed(sets)),
-        label="Ward set",
-        format_func=lambda s: ward_set_label(s, reads.areas),
-        widget="segmented",
-    )
 
 
 def need_section(reads: PlacesReads, ward_set: str) -> None:

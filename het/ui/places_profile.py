@@ -4,15 +4,16 @@ its facts, its spine chart against the authority, its trend, and how the two war
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from het.charts import palette
 from het.charts.choropleth import BY_VALUE, ward_map, with_fill_colours
+from het.charts.shares import share_bars
 from het.charts.spine import spine_chart, spine_frame
 from het.charts.trend import trend_chart
 from het.ui.card import About, chart_card, empty_state, show_chart
+from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, ward_geometry_for
 from het.ui.state import url_choice
 from het.views import places as view
@@ -25,22 +26,6 @@ QUINTILE_LABELS = [
     "4",
     "5 least deprived fifth",
 ]
-
-
-def ward_set_choice(reads: PlacesReads) -> str:
-    """The ward set to profile (the latest by default); both are offered when the store has both."""
-    sets = [s for s in reads.ward_sets.vintages if s in set(reads.profiles["ward_set"])]
-    if len(sets) <= 1:
-        st.query_params.pop("ward_set", None)
-        return sets[0]
-    return url_choice(
-        "ward_set",
-        list(reversed(sets)),
-        label="Ward set",
-        format_func=lambda s: ward_set_label(s, reads.areas),
-        widget="segmented",
-        help="Data before the change of wards is on the earlier set; the two sets are never joined by name.",
-    )
 
 
 def _wards(reads: PlacesReads, ward_set: str) -> dict[str, str]:
@@ -97,12 +82,7 @@ def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str | None]) -> 
 def ward_choices(reads: PlacesReads, ward_set: str, clicked: str | None) -> tuple[str, str | None]:
     """The ward (from a click or the list) and an optional second ward to compare, both in the URL."""
     names = _wards(reads, ward_set)
-    if clicked in names and st.session_state.get("_profile_last_click") != clicked:
-        st.session_state["_profile_last_click"] = clicked
-        st.session_state["url_ward"] = clicked
-        st.query_params["ward"] = clicked
-    if st.session_state.get("url_ward") not in names:
-        st.session_state.pop("url_ward", None)
+    take_click(clicked, names, key="url_ward")
     most_deprived = reads.profiles[reads.profiles["ward_set"] == ward_set].sort_values("imd_rank_local")
     default = most_deprived["area_code"].iloc[0] if len(most_deprived) else next(iter(names))
     ward = url_choice("ward", list(names), label="Ward", default=default, format_func=names.get)
@@ -131,33 +111,18 @@ def facts_panel(reads: PlacesReads, ward_code: str) -> None:
     )
     st.markdown(f"**Deprivation:** the {facts.rank_text()} wards on this ward set (by IMD 2019 score)")
     if len(facts.national_deciles):
-        deciles = facts.national_deciles.assign(
-            share_text=[f"{s:.0%}" for s in facts.national_deciles["share"]]
-        )
-        bars = (
-            alt.Chart(deciles)
-            .mark_bar(color=palette.AUTHORITY_COLOUR)
-            .encode(
-                x=alt.X(
-                    "national_decile:O",
-                    title="National IMD 2019 decile (1 = most deprived tenth of England)",
-                    scale=alt.Scale(domain=list(range(1, 11))),
-                    axis=alt.Axis(labelAngle=0),
-                ),
-                y=alt.Y("share:Q", title="Share of residents", axis=alt.Axis(format="%")),
-                tooltip=[
-                    alt.Tooltip("national_decile:O", title="Decile"),
-                    alt.Tooltip("share_text:N", title="Share"),
-                    alt.Tooltip("population:Q", title="Residents", format=",.0f"),
-                ],
-            )
-            .properties(height=160)
-        )
         chart_card(
-            bars,
-            deciles.rename(
+            share_bars(
+                facts.national_deciles,
+                group="national_decile",
+                group_title="National IMD 2019 decile (1 = most deprived tenth of England)",
+                share_title="Share of residents",
+                colour=palette.AUTHORITY_COLOUR,
+                order=range(1, 11),
+            ),
+            facts.national_deciles.rename(
                 columns={"national_decile": "National decile", "population": "Residents", "share": "Share"}
-            ).drop(columns="share_text"),
+            ),
             key=f"profile_deciles_{ward_code}",
             title="Where its residents sit in England's deprivation deciles",
             about=About(
@@ -167,26 +132,19 @@ def facts_panel(reads: PlacesReads, ward_code: str) -> None:
             ),
         )
     if len(facts.ethnicity):
-        ethnic = facts.ethnicity.assign(share_text=[f"{s:.0%}" for s in facts.ethnicity["share"]])
-        bars = (
-            alt.Chart(ethnic)
-            .mark_bar(color=palette.REGION_COLOUR)
-            .encode(
-                y=alt.Y("category:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-                x=alt.X("share:Q", title="Share of usual residents", axis=alt.Axis(format="%")),
-                tooltip=[
-                    alt.Tooltip("category:N", title="Ethnic group"),
-                    alt.Tooltip("share_text:N", title="Share"),
-                    alt.Tooltip("population:Q", title="Residents", format=",.0f"),
-                ],
-            )
-            .properties(height=150)
-        )
         chart_card(
-            bars,
-            ethnic.rename(
+            share_bars(
+                facts.ethnicity,
+                group="category",
+                group_title="Ethnic group",
+                share_title="Share of usual residents",
+                colour=palette.REGION_COLOUR,
+                horizontal=True,
+                height=150,
+            ),
+            facts.ethnicity.rename(
                 columns={"category": "Ethnic group", "population": "Residents", "share": "Share"}
-            ).drop(columns="share_text"),
+            ),
             key=f"profile_ethnicity_{ward_code}",
             title=f"Ethnic mix (Census {facts.ethnicity_year})",
             about=About(
@@ -288,31 +246,9 @@ def trend_card(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
     )
     indicator, sex, age = choice.split("|")
     st.query_params["indicator"] = indicator
-    rows = view.ward_trend_frame(
-        reads.ward_obs, ward_code=ward_code, indicator_id=indicator, sex=sex, age=age
-    )
-    ward_name = str(rows["area_name"].iloc[0])
-    meta = rows.iloc[0]
-    ward_series = rows.assign(series=ward_name, comparison=rows["comparison"].fillna("not compared"))
-    authority_series = rows.assign(
-        series=reads.authority_name,
-        value=rows["authority_value"],
-        lower_ci95=float("nan"),
-        upper_ci95=float("nan"),
-        comparison="not compared",
-    )
-    frame = pd.concat([ward_series, authority_series], ignore_index=True)[
-        [
-            "series",
-            "area_code",
-            "period_label",
-            "period_sort",
-            "value",
-            "lower_ci95",
-            "upper_ci95",
-            "comparison",
-        ]
-    ]
+    rows = view.ward_rows(reads.ward_obs, ward_code=ward_code, indicator_id=indicator, sex=sex, age=age)
+    ward_name, meta = str(rows["area_name"].iloc[0]), rows.iloc[0]
+    frame = view.ward_trend_frame(rows, authority=reads.authority_name)
     chart = trend_chart(
         frame,
         authority=ward_name,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from het.format import format_interval, format_value
 from het.stats.benchmark import BETTER, MUCH_BETTER, MUCH_WORSE, NOT_COMPARED, SIMILAR, WORSE
+from het.views.indicator import TREND_TABLE_COLUMNS
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 WARD_MAP_COLUMNS = [
@@ -343,12 +344,29 @@ def related_wards(ward_code: str, overlap: pd.DataFrame, profiles: pd.DataFrame)
     return found[["area_code", "area_name", "lsoas", "population", "share"]].reset_index(drop=True)
 
 
-def ward_trend_frame(
+def ward_rows(
     ward_obs: pd.DataFrame, *, ward_code: str, indicator_id: str, sex: str, age: str
 ) -> pd.DataFrame:
-    """One ward's values over time beside the authority's, on its own ward set (for a small trend chart)."""
+    """One ward's values of one indicator series, oldest first (on the ward's own ward set only)."""
     rows = _rows(ward_obs, area_code=ward_code, indicator_id=indicator_id, sex=sex, age=age)
     return rows.sort_values("period_sort").reset_index(drop=True)
+
+
+def ward_trend_frame(rows: pd.DataFrame, *, authority: str) -> pd.DataFrame:
+    """A ward's values (ward_rows) beside the authority's, shaped for the trend chart (TREND_TABLE_COLUMNS).
+
+    The ward's points carry its comparison with the authority; the authority's series has no interval here
+    (the ward rows carry only its value, as the wards' benchmark).
+    """
+    ward = rows.assign(series=rows["area_name"], comparison=rows["comparison"].fillna(NOT_COMPARED))
+    whole = rows.assign(
+        series=authority,
+        value=rows["authority_value"],
+        lower_ci95=np.nan,
+        upper_ci95=np.nan,
+        comparison=NOT_COMPARED,
+    )
+    return pd.concat([ward, whole], ignore_index=True)[TREND_TABLE_COLUMNS]
 
 
 # --- where is need greatest -------------------------------------------------------------------------

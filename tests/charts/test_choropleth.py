@@ -149,3 +149,23 @@ def test_the_ward_chosen_from_the_list_is_outlined():
     chart = ward_map(features(), colour=BY_COMPARISON, authority="Elsewhere", highlight="W2")
     stroke = chart.to_dict()["layer"][0]["encoding"]["stroke"]
     assert {"test": 'datum.area_code === "W2"', "value": palette.INK} in stroke["condition"]
+
+
+def test_share_bars_keep_every_decile_in_order_and_sort_groups_by_share():
+    from het.charts.shares import share_bars
+
+    deciles = pd.DataFrame({"national_decile": [1, 3], "population": [750.0, 250.0], "share": [0.75, 0.25]})
+    spec = share_bars(
+        deciles,
+        group="national_decile",
+        group_title="Decile",
+        share_title="Share",
+        colour="#000000",
+        order=range(1, 11),
+    ).to_dict()
+    assert spec["encoding"]["x"]["scale"]["domain"] == list(range(1, 11))
+    groups = pd.DataFrame({"category": ["A", "B"], "population": [1.0, 3.0], "share": [0.25, 0.75]})
+    spec = share_bars(
+        groups, group="category", group_title="Group", share_title="Share", colour="#000000", horizontal=True
+    ).to_dict()
+    assert spec["encoding"]["y"]["sort"] == "-x" and spec["encoding"]["x"]["field"] == "share"

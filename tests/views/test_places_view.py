@@ -285,3 +285,22 @@ def test_comparison_sentences_read_as_english():
     assert view.comparison_sentence("worse", authority="Elsewhere") == "worse than Elsewhere"
     assert view.comparison_sentence("similar", authority="Elsewhere") == "similar to Elsewhere"
     assert view.comparison_sentence(None, authority="Elsewhere") == "not compared with Elsewhere"
+
+
+def test_ward_trend_frame_puts_the_ward_beside_the_authority():
+    obs = pd.DataFrame(
+        [
+            ward_row(
+                period_sort=20240000, period_label="2024", value=2.0, authority_value=3.0, comparison="better"
+            ),
+            ward_row(
+                period_sort=20230000, period_label="2023", value=1.0, authority_value=2.5, comparison=None
+            ),
+        ]
+    )
+    rows = view.ward_rows(obs, ward_code="W1", indicator_id="lbw", sex="Persons", age="All ages")
+    frame = view.ward_trend_frame(rows, authority="Elsewhere")
+    assert frame["series"].tolist() == ["Alpha", "Alpha", "Elsewhere", "Elsewhere"]
+    assert frame["value"].tolist() == [1.0, 2.0, 2.5, 3.0]
+    assert frame["comparison"].tolist() == ["not compared", "better", "not compared", "not compared"]
+    assert frame["lower_ci95"].iloc[2:].isna().all()
