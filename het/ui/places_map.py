@@ -277,7 +277,7 @@ def _picked(event) -> str | None:
     return None
 
 
-def _map_downloads(chart, features: list[dict], *, key: str) -> list[dict]:
+def _map_downloads(chart, features: list[dict], *, key: str, what: str = "Wards") -> list[dict]:
     """PNG and SVG of the map (vl-convert, made only when clicked) and its joined geometry as GeoJSON."""
     spec = chart.to_json()
 
@@ -308,13 +308,13 @@ def _map_downloads(chart, features: list[dict], *, key: str) -> list[dict]:
         return json.dumps(collection)
 
     downloads = [
-        {"label": "Map as PNG", "data": png, "file_name": f"{key}.png", "mime": "image/png"},
-        {"label": "Map as SVG", "data": svg, "file_name": f"{key}.svg", "mime": "image/svg+xml"},
+        {"label": "As a picture (PNG)", "data": png, "file_name": f"{key}.png", "mime": "image/png"},
+        {"label": "As a drawing (SVG)", "data": svg, "file_name": f"{key}.svg", "mime": "image/svg+xml"},
     ]
     if any(f.get("geometry") for f in features):  # the hex cartogram has no real geometry to give
         downloads.append(
             {
-                "label": "Wards with their values as GeoJSON",
+                "label": f"{what} with their values as GeoJSON",
                 "data": geojson,
                 "file_name": f"{key}.geojson",
                 "mime": "application/geo+json",
@@ -365,6 +365,9 @@ def small_multiples_card(reads: PlacesReads, sel: MapSelection, style: MapStyle)
         caption=f"Every period on the {ward_set_label(sel.ward_set, reads.areas)}, on the same {style.scheme} classes, "
         "so a colour means the same value in every map.",
         about=_about(reads, sel, method=f"{style.scheme.capitalize()} classes over every period shown"),
+        extra_downloads=_map_downloads(
+            chart, features, key=f"ward_maps_{sel.indicator_id}_{sel.ward_set}", what="Wards of every period"
+        ),
     )
 
 
@@ -489,6 +492,7 @@ def lsoa_card(reads: PlacesReads, sel: MapSelection) -> None:
             method="National deciles rank all LSOAs in England; local quintiles rank the authority's own LSOAs "
             "(Fingertips' quantile rule)",
         ),
+        extra_downloads=_map_downloads(chart, features, key=f"lsoa_{lsoa_set}_{kind}", what="LSOAs"),
     )
 
 

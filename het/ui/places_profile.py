@@ -224,6 +224,15 @@ def spine_card(reads: PlacesReads, ward_set: str, wards: list[str]) -> None:
         ),
         width="content",  # the spine's columns have fixed widths: stretching would squeeze them together
     )
+    with st.expander("Open an indicator on the Indicator page, by ward"):
+        for indicator in dict.fromkeys(rows["indicator_id"]):
+            label = rows.loc[rows["indicator_id"] == indicator, "indicator_label"].iloc[0]
+            st.page_link(
+                "pages/indicator.py",
+                label=str(label),
+                icon=":material/query_stats:",
+                query_params={"indicator": indicator, "breakdown": "ward"},
+            )
 
 
 def trend_card(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
