@@ -23,7 +23,7 @@ from pathlib import Path
 from het.store import ROOT, now_utc
 
 DEFAULT_USERS_FILE = ROOT / "data" / "users.json"
-ROLES = ("analyst", "viewer")
+ROLES = ("analyst", "lead", "viewer")  # a lead keeps workstreams current; an analyst also loads extracts
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 # scrypt cost: n=2^14, r=8, p=1 (the interactive-login parameters recommended by the scrypt paper).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -41,6 +41,11 @@ class User:
     @property
     def is_analyst(self) -> bool:
         return self.role == "analyst"
+
+    @property
+    def can_edit_workstreams(self) -> bool:
+        """Leads and analysts edit actions, KPIs, targets and logic models; viewers never do."""
+        return self.role in ("analyst", "lead")
 
 
 def users_file() -> Path:

@@ -20,11 +20,22 @@ import numpy as np
 import pandas as pd
 
 from het.ingest import ParsedExtract, read_extract
+from het.ingest.kpis import read_kpis
 from het.periods import parse_period, period_label
 from het.reference.catalogue import read_catalogue
 from het.stats.ci import rate_ci, wilson_ci, z_for
 from het.store import Store
-from het.vocabulary import COUNTRY, DEPRIVATION_LOCAL_QUINTILE, ETHNICITY, REGION, TOTAL, quintile_label
+from het.vocabulary import (
+    COUNTRY,
+    DEPRIVATION_LOCAL_QUINTILE,
+    ENGLAND,
+    ETHNICITY,
+    HIGH_IS_GOOD,
+    LOW_IS_GOOD,
+    REGION,
+    TOTAL,
+    quintile_label,
+)
 from het.ward_sets import WardSets
 
 DEMO_FILE_NAME = "het-demo-extract.csv"
@@ -320,3 +331,64 @@ def _sample(frame: pd.DataFrame, ind: pd.Series, rng: np.random.Generator) -> pd
     for col in ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998"]:
         result[col] = result[col].round(decimals)
     return pd.concat([frame, result], axis=1)
+
+
+# -- the demonstration workstream KPIs --------------------------------------------------------------
+
+DEMO_KPI_FILE_NAME = "het-demo-workstream-kpis.csv"
+DEMO_KPI_TARGET_YEAR = 2030
+DEMO_KPI_OWNER = "Demonstration owner (not a real person)"
+
+
+def demo_kpi_csv(store: Store, *, per_workstream: int = 2) -> bytes:
+    """A KPI file for the workstreams, as a workstream would write it: each workstream's first indicators
+    of its principles with authority values, each KPI linked to its catalogue indicator (so its values come
+    from the data), with a made-up owner and a target for 2030 a fifth of the way from the baseline to
+    England's latest value beyond it. Deterministic; the banner says these are not real."""
+    catalogue = store.query("indicator_catalogue")
+    links = store.query("workstream_principles")
+    authority = store.query("authority_code")["area_code"].iloc[0]
+    values = store.query("demo_kpi_values", authority_code=authority, england_code=ENGLAND)
+    rows, used = [], set()
+    for workstream, mine in links.groupby("workstream_id", sort=True):
+        chosen = catalogue[
+            catalogue["principle_id"].isin(mine["principle_id"])
+            & ~catalogue["indicator_id"].isin(used)
+            & catalogue["polarity"].isin([HIGH_IS_GOOD, LOW_IS_GOOD])
+            & catalogue["indicator_id"].isin(values.loc[values["area_code"] == authority, "indicator_id"])
+        ].head(per_workstream)
+        used.update(chosen["indicator_id"])
+        for ind in chosen.itertuples():
+            own = values[(values["indicator_id"] == ind.indicator_id) & (values["area_code"] == authority)]
+            england = values[(values["indicator_id"] == ind.indicator_id) & (values["area_code"] == ENGLAND)]
+            first, last = own.iloc[0], own.iloc[-1]
+            better = 1 if ind.polarity == HIGH_IS_GOOD else -1
+            reference = float(england["value"].iloc[-1]) if len(england) else float(last["value"])
+            step = max(abs(reference - float(first["value"])) * 0.2, abs(float(first["value"])) * 0.05)
+            rows.append(
+                {
+                    "measure": f"{ind.short_name} (demonstration KPI)",
+                    "workstream": workstream,
+                    "indicator_id": ind.indicator_id,
+                    "unit": ind.unit,
+                    "polarity": ind.polarity,
+                    "baseline": round(float(first["value"]), int(ind.decimals)),
+                    "baseline_period": first["period_label"],
+                    "latest": round(float(last["value"]), int(ind.decimals)),
+                    "period": last["period_label"],
+                    "target": round(float(first["value"]) + better * step, int(ind.decimals)),
+                    "target_period": str(DEMO_KPI_TARGET_YEAR),
+                    "owner": DEMO_KPI_OWNER,
+                }
+            )
+    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
+
+
+def demo_kpi_extract(store: Store) -> ParsedExtract:
+    """The demonstration KPI file read as an upload would be (het.loads.load_demo commits it after the demo)."""
+    return read_kpis(
+        demo_kpi_csv(store),
+        file_name=DEMO_KPI_FILE_NAME,
+        workstreams=store.query("workstream_names"),
+        indicators=store.query("indicator_catalogue"),
+    )

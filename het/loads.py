@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract
+from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract, demo_kpi_extract
 from het.derived.refresh import (
     Progress,
     RefreshResult,
@@ -33,10 +34,12 @@ from het.derived.refresh import (
 from het.ingest import commit as observation_commits
 from het.ingest import indicators as local_indicators
 from het.ingest import kpis as kpi_commits
+from het.ingest import workstream_edits as edits
 from het.ingest.parsed import LoadResult, ParsedExtract
+from het.ingest.problems import ExtractRejected
 from het.memory import release_freed_memory
 from het.reference.loader import geography_dir_from_env, load_reference, reference_is_current
-from het.store import Store, set_meta
+from het.store import Store, read_query, set_meta
 
 
 class _Statistics:
@@ -110,7 +113,21 @@ def withdraw_extract(
     store: Store, extract_id: int, *, by_user: str, note: str | None = None, progress: Progress | None = None
 ) -> RefreshResult:
     """Withdraw an active extract (the values it replaced become current again), with the refresh of what it
-    touched, in one transaction."""
+    touched, in one transaction. Withdrawing a demonstration extract withdraws the other active ones too
+    (the demo's values and its workstream KPIs go together), each in its own transaction."""
+    register = store.query("extract_register")
+    demo = register[(register["source_kind"] == "demo") & (register["status"] == "active")]
+    outcome = _withdraw_one(store, extract_id, by_user=by_user, note=note, progress=progress)
+    if extract_id in set(demo["extract_id"]):
+        for companion in demo["extract_id"]:
+            if companion != extract_id:
+                outcome = _withdraw_one(store, int(companion), by_user=by_user, note=note, progress=progress)
+    return outcome
+
+
+def _withdraw_one(
+    store: Store, extract_id: int, *, by_user: str, note: str | None, progress: Progress | None
+) -> RefreshResult:
     keys = Touched(store.query("extract_observation_keys", extract_id=extract_id))
     statistics = _Statistics(store, lambda: keys, progress)
     with running(store):
@@ -124,8 +141,13 @@ def reload_reference(store: Store, *, geography_dir: Path | None = None) -> str:
     Remembers the pack's folder for the next start. Returns a line saying which geography was used.
     """
     statistics = _Statistics(store, Touched.everything, None)
+
+    def then(cur: duckdb.DuckDBPyConnection) -> None:
+        edits.replay_edits(cur)  # workstream edits outlive a reload of the town's material
+        statistics(cur)
+
     with running(store):
-        source = load_reference(store, geography_dir=geography_dir, then=statistics)
+        source = load_reference(store, geography_dir=geography_dir, then=then)
     with store.transaction(bump_version=False) as cur:
         set_meta(cur, "geography_dir", str(geography_dir) if geography_dir else "")
     statistics.outcome()
@@ -133,10 +155,13 @@ def reload_reference(store: Store, *, geography_dir: Path | None = None) -> str:
 
 
 def load_demo(store: Store) -> LoadResult:
-    """Generate the demonstration extract and load it through the upload path."""
-    return load_extract(
+    """Generate the demonstration extract and load it through the upload path, then the demonstration
+    workstream KPIs through the KPI path (both are demo extracts: the banner shows, and each withdraws)."""
+    result = load_extract(
         store, demo_extract(store), loaded_by=DEMO_LOADED_BY, source_kind="demo", note=DEMO_NOTE
     )
+    load_extract(store, demo_kpi_extract(store), loaded_by=DEMO_LOADED_BY, source_kind="demo", note=DEMO_NOTE)
+    return result
 
 
 def add_local_indicator(store: Store, **metadata) -> dict:
@@ -194,3 +219,77 @@ def prepare_store(store: Store, *, geography_dir: Path | None = None, demo: bool
             + (f" (failed: {outcome.error})" if outcome.error else "")
         )
     return done
+
+
+@dataclasses.dataclass(frozen=True)
+class EditResult:
+    """What a save of workstream edits did: the change's number (None when nothing changed) and its size."""
+
+    change_id: int | None
+    n_fields: int
+    n_items: int
+
+    def message(self) -> str:
+        if self.change_id is None:
+            return "No changes: nothing was saved."
+        return f"Saved change {self.change_id}: {self.n_fields} field(s) of {self.n_items} item(s)."
+
+
+def save_workstream_edits(
+    store: Store,
+    kind: str,
+    edited: pd.DataFrame,
+    *,
+    workstream_id: str,
+    by: str,
+    origin: str = "app",
+    where: str = "the Workstream page",
+    sheet: str | None = None,
+) -> EditResult:
+    """Keep a workstream's edited actions, KPIs or logic-model items, with who, when and each previous value.
+
+    edited: the items as the editor left them (the table's key and editable columns; actions may have new
+    rows with no key). Bad values raise ExtractRejected naming where, row and column, and change nothing.
+    """
+    cur = store.cursor()
+    try:
+        current = edits.current_items(cur, kind, workstream_id=workstream_id)
+    finally:
+        cur.close()
+    edited = edited.reset_index(drop=True)
+    changes = edits.diff_edits(kind, current, edited, workstream_id=workstream_id)
+    if changes.empty:
+        return EditResult(None, 0, 0)
+    problems = edits.check_edits(kind, changes, where=where, sheet=sheet, after=edited)
+    if problems.errors:
+        raise ExtractRejected(problems.errors)
+    with store.transaction() as cur:
+        change_id = edits.commit_edits(cur, kind, edited, changes, by=by, origin=origin)
+    return EditResult(change_id, len(changes), changes["row"].nunique())
+
+
+def revert_workstream_change(store: Store, change_id: int, *, by: str) -> EditResult:
+    """Undo one change by a new change that sets every field it changed back (the history keeps both)."""
+    cur = store.cursor()
+    try:
+        change = cur.execute(read_query("workstream_change"), {"change_id": change_id}).df()
+        if change.empty:
+            raise ValueError(f"there is no change {change_id}")
+        history = cur.execute(
+            read_query("workstream_edit_history"), {"workstream_id": str(change["workstream_id"].iloc[0])}
+        ).df()
+        undone = history.loc[history["change_id"] == change_id, "reverted_by_change"].dropna()
+        if len(undone):
+            raise ValueError(f"change {change_id} was already reverted by change {int(undone.iloc[0])}")
+        plans = edits.reverted_rows(cur, change)
+    finally:
+        cur.close()
+    n_fields = n_items = 0
+    with store.transaction() as cur:
+        for kind, (edited, changes) in plans.items():
+            if changes.empty:
+                continue
+            new_id = edits.commit_edits(cur, kind, edited, changes, by=by, origin="revert", reverts=change_id)
+            n_fields += len(changes)
+            n_items += changes["row"].nunique()
+    return EditResult(new_id if n_fields else None, n_fields, n_items)

@@ -133,3 +133,15 @@ def _year_from_digits(digits: str, *, not_before: int) -> int:
         return int(digits)
     year = not_before - not_before % 100 + int(digits)
     return year if year >= not_before else year + 100
+
+
+_FIRST_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def period_year(text) -> float:
+    """The first year in a period's text, as a decimal year for a trajectory: '2024/25' -> 2024.0,
+    'Q3 2024/25' -> 2024.0, 'March 2025' -> 2025.0; NaN when there is none."""
+    if not isinstance(text, str):
+        return float("nan")  # None, NaN or NA: no period
+    found = _FIRST_YEAR.search(text)
+    return float(found.group(0)) if found else float("nan")

@@ -75,3 +75,10 @@ def quintile_label(rank: int) -> str:
     if rank == 5:
         return "Q5 (least deprived)"
     return f"Q{rank}"
+
+
+# Workstreams: the status of an action, the stages of a logic model, and where an edit came from.
+NOT_YET_RECORDED = "not yet recorded"  # the town's material gives no status (or says "in progress")
+ACTION_STATUSES = ("not started", "on track", "at risk", "off track", "complete", NOT_YET_RECORDED)
+LOGIC_STAGES = ("inputs", "activities", "outputs", "outcomes", "impact")
+EDIT_ORIGINS = ("app", "workbook", "revert", "demo")

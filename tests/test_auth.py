@@ -55,7 +55,7 @@ def test_accounts_file_never_holds_plain_passwords(tmp_path):
     [
         ("a", "a-long-password", "analyst", "user name 'a' must be 2 to 64"),
         ("bob", "short", "analyst", "at least 10 characters"),
-        ("bob", "a-long-password", "admin", "role 'admin' must be one of analyst, viewer"),
+        ("bob", "a-long-password", "admin", "role 'admin' must be one of analyst, lead, viewer"),
     ],
 )
 def test_account_errors(tmp_path, name, password, role, message):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ from het.reference.indicators import (
     default_sii_transform,
     indicator_problem,
 )
-from het.vocabulary import AREA_TYPES, SEXES
+from het.vocabulary import AREA_TYPES, LOGIC_STAGES, SEXES
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -43,7 +44,7 @@ SUPPORT_TABLES: tuple[tuple[str, str], ...] = (
 FILE_NAMES: dict[str, str] = dict(CATALOGUE_TABLES + SUPPORT_TABLES)
 
 WORKSTREAM_STATUSES = ("established", "in progress")
-LOGIC_MODEL_STAGES = ("inputs", "activities", "outputs", "outcomes", "impact")
+LOGIC_MODEL_STAGES = LOGIC_STAGES
 BROAD_ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
 GAP_TRENDS = ("narrowing", "widening", "stable")
 
@@ -109,7 +110,17 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("source"),
     ),
     "workstream_principles": (_c("workstream_id"), _c("principle_id", "int")),
-    "logic_model_items": (_c("workstream_id"), _c("stage"), _c("seq", "int"), _c("text"), _c("source")),
+    "logic_model_items": (
+        _c("workstream_id"),
+        _c("stage"),
+        _c("seq", "int"),
+        _c("text"),
+        _c("source"),
+        _c("owner", required=False),
+        _c("indicator_id", required=False),
+        _c("kpi_id", required=False),
+        _c("updated_on", "date", required=False),
+    ),
     "actions": (
         _c("action_id"),
         _c("workstream_id"),
@@ -118,6 +129,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("status"),
         _c("due", required=False),
         _c("source"),
+        _c("partner", required=False),
+        _c("latest_update", required=False),
+        _c("updated_on", "date", required=False),
     ),
     "prize_projects": (
         _c("project_id"),
@@ -162,6 +176,8 @@ _DTYPES = {
     ("bool", False): "boolean",
     ("str", True): "str",
     ("str", False): "str",
+    ("date", True): "datetime64[us]",
+    ("date", False): "datetime64[us]",
 }
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
@@ -240,6 +256,11 @@ def _parse(table: str, position: int, col: Column, text: str):
         if not math.isfinite(value):
             raise _fail(table, _row(position), col.name, f"'{text}' is not a finite number")
         return value
+    if col.kind == "date":
+        try:
+            return pd.Timestamp(date.fromisoformat(text))
+        except ValueError:
+            raise _fail(table, _row(position), col.name, f"'{text}' is not a date (YYYY-MM-DD)") from None
     lowered = text.lower()
     if lowered in _TRUE:
         return True

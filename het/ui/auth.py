@@ -45,8 +45,11 @@ def current_user(mode: str | None = None) -> User | None:
         return st.session_state.get(SESSION_KEY)
     if mode == OIDC and st.user.is_logged_in:
         email = str(st.user.get("email") or "")
-        analysts = {a.lower() for a in st.secrets.get("het", {}).get("analysts", [])}
-        return User(email, "analyst" if email.lower() in analysts else "viewer")
+        roles = st.secrets.get("het", {})
+        analysts = {a.lower() for a in roles.get("analysts", [])}
+        leads = {a.lower() for a in roles.get("leads", [])}
+        role = "analyst" if email.lower() in analysts else "lead" if email.lower() in leads else "viewer"
+        return User(email, role)
     return None
 
 
@@ -99,4 +102,20 @@ def analyst_or_explain() -> User | None:
             f"{user.name} can view het but not load extracts: ask for the analyst role.",
             icon=":material/lock:",
         )
+    return None
+
+
+def editor_or_explain(what: str) -> User | None:
+    """The lead or analyst using the page, or None after saying (briefly) why editing is not available.
+
+    Viewers and signed-out users see no edit controls at all, only this line.
+    """
+    mode = current_mode()
+    user = current_user(mode)
+    if user is not None and user.can_edit_workstreams:
+        return user
+    if user is None:
+        st.caption(f"Sign in as a workstream lead or an analyst (sidebar) to edit {what}.")
+    else:
+        st.caption(f"{user.name} can view this workstream but not edit it: ask for the lead role.")
     return None

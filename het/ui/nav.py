@@ -37,6 +37,15 @@ PAGES = (
         ":material/crisis_alert:",
         "where-need-is-greatest",
     ),
+    PageSpec(
+        "Workstreams", "pages/workstreams.py", "Workstreams", ":material/groups:", "workstreams-overview"
+    ),
+    PageSpec(
+        "Workstreams", "pages/workstream.py", "Workstream", ":material/account_tree:", "workstream-status"
+    ),
+    PageSpec(
+        "Workstreams", "pages/accountability.py", "Who owns what", ":material/assignment_ind:", "owners"
+    ),
     PageSpec("Analysts", "pages/upload.py", "Load an extract", ":material/upload_file:", "load"),
     PageSpec(
         "Analysts", "pages/data_and_methods.py", "Data and methods", ":material/dataset:", "data-and-methods"

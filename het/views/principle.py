@@ -8,7 +8,9 @@ import pandas as pd
 
 from het.charts import palette
 from het.format import format_value
+from het.periods import period_year
 from het.stats.benchmark import NOT_COMPARED
+from het.stats.kpi import kpi_verdict_text, kpi_verdicts
 from het.views.indicator import DEPRIVATION_PREFERENCE, gap_summary, gap_verdict
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
@@ -172,41 +174,6 @@ def principle_gap_table(
 
 # --- workstreams and KPIs ------------------------------------------------------------------------
 
-TARGET_MET, TOWARDS, AWAY, NO_CHANGE_KPI = (
-    "target met",
-    "moving towards target",
-    "moving away from target",
-    "no change",
-)
-KPI_SYMBOLS = {TARGET_MET: "✓", TOWARDS: "↑", AWAY: "↓", NO_CHANGE_KPI: "→"}
-
-
-def kpi_progress(*, baseline, latest, target, polarity) -> str:
-    """Where a KPI stands against its target, judged only where the polarity says which way is better.
-
-    'target met' when the latest value is at or beyond the target; otherwise the direction from the
-    baseline: 'moving towards target', 'moving away from target' or 'no change'. Without a polarity of
-    high/low is good, a latest value or a target, it says why it cannot judge.
-    """
-    if polarity not in (HIGH_IS_GOOD, LOW_IS_GOOD):
-        return "not judged: no polarity (high or low is good) recorded"
-    if latest is None or pd.isna(latest):
-        return "not judged: no latest value"
-    if target is None or pd.isna(target):
-        return "not judged: no target"
-    sign = 1.0 if polarity == HIGH_IS_GOOD else -1.0
-    if sign * (latest - target) >= 0:
-        label = TARGET_MET
-    elif baseline is None or pd.isna(baseline):
-        return "not judged: no baseline to compare with"
-    elif sign * (latest - baseline) > 0:
-        label = TOWARDS
-    elif sign * (latest - baseline) < 0:
-        label = AWAY
-    else:
-        label = NO_CHANGE_KPI
-    return f"{KPI_SYMBOLS[label]} {label}"
-
 
 def _kpi_number(value, unit) -> str:
     """A KPI value with its unit; KPIs carry no decimals setting, so up to two places, as needed."""
@@ -221,19 +188,33 @@ def _with_period(text: str, period) -> str:
 
 
 def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
-    """A workstream's KPIs: baseline, latest and target with their periods, progress, and owner."""
+    """A workstream's KPIs: baseline, latest and target with their periods, progress, and owner.
+
+    Progress is the on-track verdict of het.stats.kpi (docs/methods.md, "Workstream KPIs: on track or
+    not"), the same rule as the Workstreams pages.
+    """
+    judged = (
+        kpi_verdicts(
+            kpis.assign(
+                baseline_time=[period_year(p) for p in kpis["baseline_period"]],
+                latest_time=[period_year(p) for p in kpis["latest_period"]],
+                target_time=[period_year(p) for p in kpis["target_period"]],
+                unit=kpis["unit"].fillna(""),
+            )
+        )
+        if len(kpis)
+        else kpis.assign(verdict=[])
+    )
     records = [
         {
             "KPI": r.name,
             "Baseline": _with_period(_kpi_number(r.baseline, r.unit), r.baseline_period),
             "Latest": _with_period(_kpi_number(r.latest, r.unit), r.latest_period),
             "Target": _with_period(_kpi_number(r.target, r.unit), r.target_period),
-            "Progress": kpi_progress(
-                baseline=r.baseline, latest=r.latest, target=r.target, polarity=r.polarity
-            ),
+            "Progress": kpi_verdict_text(r.verdict),
             "Owner": r.owner if isinstance(r.owner, str) else "–",
         }
-        for r in kpis.itertuples(index=False)
+        for r in judged.itertuples(index=False)
     ]
     return pd.DataFrame(records, columns=["KPI", "Baseline", "Latest", "Target", "Progress", "Owner"])
 

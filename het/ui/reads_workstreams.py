@@ -1,0 +1,60 @@
+"""Cached reads for the Workstreams pages, keyed on the data version (an edit bumps it, so it shows at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from het.ui.data import cache_key, get_store
+from het.views import workstreams as view
+
+
+@dataclass(frozen=True)
+class WorkstreamReads:
+    authority_name: str
+    workstreams: pd.DataFrame  # queries/workstream_list.sql
+    principles: pd.DataFrame  # queries/principle_list.sql
+    actions: pd.DataFrame  # queries/workstream_actions.sql
+    kpis: pd.DataFrame  # queries/workstream_kpis.sql, judged (het.views.workstreams.kpi_table)
+    kpi_series: pd.DataFrame  # queries/kpi_indicator_series.sql
+    logic_items: pd.DataFrame  # queries/workstream_logic_items.sql
+    logic_links: pd.DataFrame  # queries/workstream_logic_links.sql
+    projects: pd.DataFrame  # queries/prize_project_list.sql
+    gaps: pd.DataFrame  # queries/leads_gaps.sql: the latest gaps of every indicator
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _workstreams(key: tuple[str, int]) -> WorkstreamReads:
+    store = get_store()
+    authority = store.query("authority_code")
+    code, name = str(authority["area_code"].iloc[0]), str(authority["area_name"].iloc[0])
+    series = store.query("kpi_indicator_series", authority_code=code)
+    return WorkstreamReads(
+        authority_name=name,
+        workstreams=store.query("workstream_list"),
+        principles=store.query("principle_list"),
+        actions=store.query("workstream_actions", workstream_id=None),
+        kpis=view.kpi_table(store.query("workstream_kpis", workstream_id=None), series),
+        kpi_series=series,
+        logic_items=store.query("workstream_logic_items", workstream_id=None),
+        logic_links=store.query("workstream_logic_links", workstream_id=None),
+        projects=store.query("prize_project_list"),
+        gaps=store.query("leads_gaps", area_code=code),
+    )
+
+
+def workstream_reads() -> WorkstreamReads:
+    """Every workstream with its actions, KPIs (judged), logic models and Prize projects."""
+    return _workstreams(cache_key())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _history(key: tuple[str, int], workstream_id: str) -> pd.DataFrame:
+    return get_store().query("workstream_edit_history", workstream_id=workstream_id)
+
+
+def edit_history(workstream_id: str) -> pd.DataFrame:
+    """Every edit to one workstream's items, newest first."""
+    return _history(cache_key(), workstream_id)

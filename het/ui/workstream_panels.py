@@ -1,0 +1,272 @@
+"""The Workstreams pages' parts: the overview table, a workstream's logic model, actions register (editable
+by leads and analysts), KPIs against their targets, Prize projects, the gaps it targets, and its history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from het.charts.kpi import kpi_chart
+from het.charts.logic_model import logic_model_chart
+from het.format import format_value
+from het.ingest.problems import ExtractRejected
+from het.loads import revert_workstream_change, save_workstream_edits
+from het.stats.kpi import SYMBOLS
+from het.ui.auth import editor_or_explain
+from het.ui.card import About, chart_card, empty_state
+from het.ui.data import get_store
+from het.ui.reads_workstreams import WorkstreamReads, edit_history
+from het.views import workstreams as view
+from het.vocabulary import ACTION_STATUSES, NOT_YET_RECORDED, POLARITIES
+
+INDICATOR_PAGE = "pages/indicator.py"
+
+
+def overview(reads: WorkstreamReads, *, today: date, stale_days: int) -> pd.DataFrame:
+    table = view.overview_table(
+        reads.workstreams,
+        reads.actions,
+        reads.kpis,
+        reads.logic_items,
+        reads.principles,
+        today=today,
+        stale_days=stale_days,
+    )
+    return table
+
+
+def logic_model_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
+    items = reads.logic_items[reads.logic_items["workstream_id"] == workstream_id]
+    links = reads.logic_links[reads.logic_links["workstream_id"] == workstream_id]
+    kpis = reads.kpis[reads.kpis["workstream_id"] == workstream_id]
+    frame, edges = view.logic_model_frames(items, links, kpis)
+    # drawn at a fixed width that fits a 1280-pixel screen: its text is wrapped for that width
+    chart = logic_model_chart(frame, edges, selection=True, width=860)
+    event = chart_card(
+        chart,
+        frame.rename(columns={"stage": "Stage", "text": "Item", "measured_by": "Measured by"})[
+            ["Stage", "Item", "Measured by"]
+        ],
+        key=f"logic_model_{workstream_id}",
+        title=f"{name}: logic model (theory of change)",
+        caption="Inputs → activities → outputs → outcomes → impact. Items measured by an indicator say so; "
+        "click one to open its indicator. Stages the town's material does not describe say 'not yet recorded'.",
+        about=About(
+            source="The workstream's logic model as recorded (the town's public material, and edits in het)",
+            period="as last updated",
+            method="Items and the links between them, as the workstream records them",
+        ),
+        selection="logic_pick",
+        width="content",
+    )
+    picked = (event or {}).get("selection", {}).get("logic_pick") or []
+    if picked and isinstance(picked[0], dict):
+        item = frame[frame["item_id"] == picked[0].get("item_id")]
+        if len(item) and item["indicator_id"].iloc[0]:
+            st.switch_page(INDICATOR_PAGE, query_params={"indicator": item["indicator_id"].iloc[0]})
+
+
+def actions_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
+    """The actions register; leads and analysts edit it in place (every change kept, with who and when)."""
+    actions = reads.actions[reads.actions["workstream_id"] == workstream_id].reset_index(drop=True)
+    st.markdown(f"**Actions register** ({len(actions)} actions)")
+    user = editor_or_explain("the actions")
+    if user is None:
+        if actions.empty:
+            empty_state("No actions are recorded for this workstream yet.")
+        else:
+            st.dataframe(view.action_register(actions), hide_index=True, width="stretch", key="actions_view")
+        return
+    editable = actions[
+        ["action_id", "title", "lead", "partner", "status", "due", "latest_update", "updated_on"]
+    ]
+    editable = editable.assign(
+        due=pd.to_datetime(editable["due"], errors="coerce").dt.date,
+        updated_on=pd.to_datetime(editable["updated_on"], errors="coerce").dt.date,
+    )
+    edited = st.data_editor(
+        editable,
+        key=f"actions_editor_{workstream_id}",
+        hide_index=True,
+        width="stretch",
+        num_rows="dynamic",
+        disabled=["action_id"],
+        column_config={
+            "action_id": None,
+            "title": st.column_config.TextColumn("Action", required=True, width="large"),
+            "lead": st.column_config.TextColumn("Owner"),
+            "partner": st.column_config.TextColumn("Partner organisation"),
+            "status": st.column_config.SelectboxColumn(
+                "Status", options=list(ACTION_STATUSES), required=True
+            ),
+            "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+            "latest_update": st.column_config.TextColumn("Latest update", width="large"),
+            "updated_on": st.column_config.DateColumn("Updated on", format="YYYY-MM-DD"),
+        },
+    )
+    if st.button(
+        "Save the actions", key=f"save_actions_{workstream_id}", type="primary", icon=":material/save:"
+    ):
+        try:
+            result = save_workstream_edits(
+                get_store(), "action", edited, workstream_id=workstream_id, by=user.name
+            )
+        except ExtractRejected as exc:
+            st.error(
+                "Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems), icon=":material/error:"
+            )
+        else:
+            st.session_state["workstream_saved"] = result.message()
+            st.rerun()
+    if "workstream_saved" in st.session_state:
+        st.success(st.session_state.pop("workstream_saved"), icon=":material/check:")
+
+
+def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
+    kpis = reads.kpis[reads.kpis["workstream_id"] == workstream_id].reset_index(drop=True)
+    st.markdown(f"**KPIs** ({len(kpis)})")
+    if kpis.empty:
+        empty_state(
+            f"No KPIs are recorded for this workstream ({NOT_YET_RECORDED}). The town's next step is to "
+            "complete them; an analyst can load them as a KPI extract."
+        )
+        return
+    shown = pd.DataFrame(
+        {
+            "KPI": kpis["name"],
+            "Verdict": [f"{SYMBOLS.get(v, '')} {v}" for v in kpis["verdict"]],
+            "Baseline": [
+                _value(r.baseline, r.unit, r.decimals, r.baseline_period) for r in kpis.itertuples()
+            ],
+            "Latest": [_value(r.latest, r.unit, r.decimals, r.latest_period) for r in kpis.itertuples()],
+            "Target": [_value(r.target, r.unit, r.decimals, r.target_period) for r in kpis.itertuples()],
+            "Why": kpis["reason"],
+            "Values from": kpis["values_from"],
+            "Owner": kpis["owner"].fillna(NOT_YET_RECORDED),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"kpis_{workstream_id}")
+    columns = st.columns(min(3, len(kpis)))
+    for i, kpi in enumerate(kpis.itertuples()):
+        with columns[i % len(columns)]:
+            _kpi_small_chart(reads, kpi)
+    user = editor_or_explain("KPI targets")
+    if user is not None:
+        _kpi_editor(kpis, workstream_id, user)
+
+
+def _value(value, unit, decimals, period) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    text = format_value(value, unit=str(unit or ""), decimals=int(decimals))
+    return f"{text} ({period})" if isinstance(period, str) and period else text
+
+
+def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
+    series = (
+        reads.kpi_series[reads.kpi_series["indicator_id"] == kpi.indicator_id]
+        if isinstance(kpi.indicator_id, str)
+        else reads.kpi_series.iloc[:0]
+    )
+    if len(series):
+        points = series.assign(time=series["period_sort"] // 10_000)[["period_label", "time", "value"]]
+    else:
+        points = pd.DataFrame(
+            [
+                {"period_label": kpi.baseline_period, "time": kpi.baseline_time, "value": kpi.baseline},
+                {"period_label": kpi.latest_period, "time": kpi.latest_time, "value": kpi.latest},
+            ]
+        ).dropna()
+    if points.empty:
+        st.caption(f"{kpi.name}: no values yet.")
+        return
+    baseline = (
+        (kpi.baseline_time, kpi.baseline) if pd.notna(kpi.baseline) and pd.notna(kpi.baseline_time) else None
+    )
+    target = (kpi.target_time, kpi.target) if pd.notna(kpi.target) and pd.notna(kpi.target_time) else None
+    chart = kpi_chart(
+        points.astype({"time": float}),
+        baseline=baseline,
+        target=target,
+        unit=str(kpi.unit or ""),
+        decimals=int(kpi.decimals),
+        name=str(kpi.name),
+        verdict=str(kpi.verdict),
+    )
+    st.altair_chart(chart, key=f"kpi_chart_{kpi.kpi_id}")
+
+
+def _kpi_editor(kpis: pd.DataFrame, workstream_id: str, user) -> None:
+    with st.expander("Set targets and owners"):
+        editable = kpis[
+            ["kpi_id", "name", "owner", "unit", "polarity", "target", "target_period", "updated_on"]
+        ]
+        editable = editable.assign(updated_on=pd.to_datetime(editable["updated_on"], errors="coerce").dt.date)
+        edited = st.data_editor(
+            editable,
+            key=f"kpi_editor_{workstream_id}",
+            hide_index=True,
+            width="stretch",
+            disabled=["kpi_id", "name"],
+            column_config={
+                "kpi_id": None,
+                "name": st.column_config.TextColumn("KPI"),
+                "owner": st.column_config.TextColumn("Owner"),
+                "unit": st.column_config.TextColumn("Unit"),
+                "polarity": st.column_config.SelectboxColumn("Polarity", options=list(POLARITIES)),
+                "target": st.column_config.NumberColumn("Target"),
+                "target_period": st.column_config.TextColumn("Target year"),
+                "updated_on": st.column_config.DateColumn("Updated on", format="YYYY-MM-DD"),
+            },
+        )
+        if st.button("Save the KPI targets", key=f"save_kpis_{workstream_id}", icon=":material/save:"):
+            try:
+                result = save_workstream_edits(
+                    get_store(), "kpi", edited, workstream_id=workstream_id, by=user.name
+                )
+            except ExtractRejected as exc:
+                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+            else:
+                st.session_state["workstream_saved"] = result.message()
+                st.rerun()
+
+
+def projects_card(reads: WorkstreamReads, principles: set[int]) -> None:
+    projects = reads.projects[reads.projects["principle_id"].isin(principles)]
+    st.markdown("**Health Equity Town Prize projects** on its principles")
+    if projects.empty:
+        st.caption(f"None recorded ({NOT_YET_RECORDED}).")
+        return
+    st.dataframe(projects.drop(columns=["project_id"]), hide_index=True, width="stretch", key="ws_projects")
+
+
+def history_card(workstream_id: str) -> None:
+    """Every change to this workstream's items, and (for leads and analysts) the undoing of one."""
+    history = edit_history(workstream_id)
+    with st.expander(f"History of changes ({history['change_id'].nunique()} changes)"):
+        if history.empty:
+            st.caption("No edits yet: everything shown is as first recorded.")
+            return
+        st.dataframe(view.history_table(history), hide_index=True, width="stretch", key="ws_history")
+        user = editor_or_explain("the history")
+        if user is None:
+            return
+        open_changes = sorted(
+            set(history.loc[history["reverted_by_change"].isna() & history["reverts"].isna(), "change_id"]),
+            reverse=True,
+        )
+        if not open_changes:
+            return
+        change = st.selectbox(
+            "Undo a change", open_changes, key="ws_revert_pick", format_func=lambda c: f"Change {c}"
+        )
+        if st.button("Undo this change", key="ws_revert", icon=":material/undo:"):
+            try:
+                result = revert_workstream_change(get_store(), int(change), by=user.name)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["workstream_saved"] = f"Undid change {change}: " + result.message()
+                st.rerun()

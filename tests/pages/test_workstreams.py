@@ -1,0 +1,128 @@
+"""The Workstreams pages under AppTest: the overview, a workstream's logic model, actions and KPIs, an edit
+by a signed-in lead (and its history and undoing), the refusal for a viewer and a signed-out user, and the
+accountability page."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from het.auth import add_user
+from het.store import ROOT
+
+APP = str(ROOT / "app.py")
+ESW = "employment_skills_work"
+
+
+def open_page(path: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page(path)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def can_edit(at: AppTest) -> bool:
+    """The actions editor's Save button is there (AppTest shows a data editor as a dataframe)."""
+    return any(b.key == f"save_actions_{ESW}" for b in at.button)
+
+
+def sign_in(at: AppTest, name: str) -> AppTest:
+    at.sidebar.text_input(key="sign_in_name").input(name)
+    at.sidebar.text_input(key="sign_in_password").input("a-long-password")
+    at.sidebar.button[0].click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def lead_accounts(accounts):
+    add_user("lena", "a-long-password", role="lead", path=accounts)
+    return accounts
+
+
+def test_the_overview_shows_every_workstream_at_a_glance(app_env, demo_store):
+    at = open_page("pages/workstreams.py")
+    assert at.title[0].value == "Are the workstreams delivering?"
+    table = at.dataframe[0].value.set_index("Workstream")
+    n = demo_store.cursor().execute("SELECT count(*) FROM workstreams").fetchone()[0]
+    assert len(table) == n
+    assert table.loc["Employment, Skills and Work", "Actions"] == "5 not yet recorded"
+    assert table.loc["Employment, Skills and Work", "Chair"] == "not yet recorded"
+    kpis = table.loc["Employment, Skills and Work", "KPIs"]
+    assert kpis != "none recorded" and ("on track" in kpis or "off track" in kpis)
+
+
+def test_a_workstream_page_shows_its_logic_model_kpis_and_read_only_actions_when_signed_out(
+    store_copy, lead_accounts
+):
+    at = open_page("pages/workstream.py", workstream=ESW)
+    assert at.title[0].value == "What is Employment, Skills and Work doing, and is it working?"
+    assert any("logic_pick" in c.proto.spec for c in at.get("vega_lite_chart"))  # the clickable logic model
+    items = next(df.value for df in at.dataframe if "Measured by" in df.value.columns)  # its card's table
+    assert items["Item"].str.contains("Good Business Charter").any()
+    assert set(items["Stage"]) == {"inputs", "activities", "outputs", "outcomes", "impact"}
+    assert not can_edit(at)  # no edit controls for a signed-out user
+    assert any("Sign in as a workstream lead" in c.value for c in at.caption)
+    kpis = next(df.value for df in at.dataframe if "Verdict" in df.value.columns)
+    assert len(kpis) >= 1 and kpis["Values from"].str.startswith("the loaded data for").all()
+
+
+def test_a_viewer_sees_no_edit_controls(store_copy, lead_accounts):
+    at = sign_in(open_page("pages/workstream.py", workstream=ESW), "victor")
+    assert not can_edit(at)
+    assert any("victor can view this workstream but not edit it" in c.value for c in at.caption)
+
+
+def test_a_lead_edits_an_action_sees_it_in_the_history_and_can_undo_it(store_copy, lead_accounts):
+    at = sign_in(open_page("pages/workstream.py", workstream=ESW), "lena")
+    assert can_edit(at), "a lead sees the actions editor"
+    key = f"actions_editor_{ESW}"
+    at.session_state[key] = {
+        "edited_rows": {"0": {"status": "at risk"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"save_actions_{ESW}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Saved change") for s in at.success)
+    history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
+    row = history.iloc[0]
+    assert (row["Who"], row["Field"], row["From"], row["To"]) == (
+        "lena",
+        "status",
+        "not yet recorded",
+        "at risk",
+    )
+    at.button(key="ws_revert").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
+    assert history.iloc[0]["How"] == "revert" and history.iloc[0]["To"] == "not yet recorded"
+
+
+def test_a_bad_edit_says_where_and_saves_nothing(store_copy, lead_accounts):
+    at = sign_in(open_page("pages/workstream.py", workstream=ESW), "lena")
+    key = f"actions_editor_{ESW}"
+    at.session_state[key] = {"edited_rows": {"1": {"title": ""}}, "added_rows": [], "deleted_rows": []}
+    at.button(key=f"save_actions_{ESW}").click().run()
+    assert any("Nothing was saved" in e.value and "row 2, column 'Action'" in e.value for e in at.error)
+    assert not any("Undone by change" in df.value.columns for df in at.dataframe)  # no history yet
+
+
+def test_accountability_lists_every_item_with_its_owner_and_what_needs_attention(app_env, demo_store):
+    at = open_page("pages/accountability.py")
+    assert at.title[0].value == "Who owns what?"
+    table = at.dataframe[0].value
+    cur = demo_store.cursor()
+    expected = sum(
+        cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("actions", "kpis", "logic_model_items")
+    )  # noqa: S608
+    assert len(table) == expected
+    actions = table[table["Kind"] == "action"]
+    assert actions["Needs attention"].str.contains("no owner").all()  # the town's material names no owners
+    at.toggle(key="acc_attention").set_value(True).run()
+    assert len(at.dataframe[0].value) <= expected
