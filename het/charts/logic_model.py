@@ -641,21 +641,31 @@ def logic_model_chart(
     hits = hits.transform_calculate(words=box_words).encode(
         x=x("x1"), x2="x2:Q", y=y("y1"), y2="y2:Q", tooltip=box_tooltip, description="words:N"
     )
-    if pick is not None:
-        hits = hits.add_params(pick)
+    has_items = not bool(boxes["placeholder"].all())
+    if pick is not None:  # on the clear boxes; with none (nothing recorded), on the placeholders, so the
+        # selection a page listens for is always there
+        if has_items:
+            hits = hits.add_params(pick)
+        else:
+            placeholders = placeholders.add_params(pick)
 
-    chart = alt.layer(
+    # A layer with nothing to draw leaves an empty, unlabelled graphics element that screen readers (and
+    # axe) trip over: only the layers with rows are drawn.
+    has_links, has_placeholders = len(link_segments) > 0, bool(boxes["placeholder"].any())
+    has_measures = bool(boxes["measured"].any())
+    layers = [
         headers,
         flows,
-        lines,
-        heads,
-        rects,
-        placeholders,
-        texts,
-        placeholder_texts,
-        measures,
+        *([lines, heads] if has_links else []),
+        *([rects] if has_items else []),
+        *([placeholders] if has_placeholders else []),
+        *([texts] if has_items else []),
+        *([placeholder_texts] if has_placeholders else []),
+        *([measures] if has_measures else []),
         key,
-        hits,
-        data=alt.Data(values=_chart_rows(boxes, link_segments, key_y=key_y)),
+        *([hits] if has_items else []),
+    ]
+    chart = alt.layer(
+        *layers, data=alt.Data(values=_chart_rows(boxes, link_segments, key_y=key_y))
     ).properties(width=width, height=height, view=alt.ViewBackground(stroke=None))
     return titled(chart, title)

@@ -120,8 +120,44 @@ def actions_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
         else:
             st.session_state["workstream_saved"] = result.message()
             st.rerun()
+    if not actions.empty:
+        _update_form(actions, editable, workstream_id, user)
     if "workstream_saved" in st.session_state:
         st.success(st.session_state.pop("workstream_saved"), icon=":material/check:")
+
+
+def _update_form(actions: pd.DataFrame, editable: pd.DataFrame, workstream_id: str, user) -> None:
+    """Record one action's update with ordinary form fields (keyboard friendly, no grid)."""
+    titles = dict(zip(actions["action_id"], actions["title"], strict=True))
+    with st.form(f"action_update_{workstream_id}", clear_on_submit=False, border=True):
+        st.markdown("**Record an update on one action**")
+        action = st.selectbox("Action", list(titles), format_func=titles.get, key="update_action")
+        row = editable[editable["action_id"] == action].iloc[0]
+        status_col, date_col = st.columns(2)
+        status = status_col.selectbox(
+            "Status",
+            list(ACTION_STATUSES),
+            index=list(ACTION_STATUSES).index(row["status"])
+            if row["status"] in ACTION_STATUSES
+            else len(ACTION_STATUSES) - 1,
+            key="update_status",
+        )
+        on = date_col.date_input("Updated on", value=date.today(), key="update_on", format="YYYY-MM-DD")
+        current = row["latest_update"] if isinstance(row["latest_update"], str) else ""
+        note = st.text_input("Latest update", value=current, key="update_note")
+        if st.form_submit_button("Save this update", icon=":material/save:"):
+            edited = editable.astype({"status": object, "latest_update": object, "updated_on": object})
+            mask = edited["action_id"] == action
+            edited.loc[mask, ["status", "latest_update", "updated_on"]] = [status, note, on]
+            try:
+                result = save_workstream_edits(
+                    get_store(), "action", edited, workstream_id=workstream_id, by=user.name
+                )
+            except ExtractRejected as exc:
+                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+            else:
+                st.session_state["workstream_saved"] = result.message()
+                st.rerun()
 
 
 def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
@@ -245,7 +281,8 @@ def projects_card(reads: WorkstreamReads, principles: set[int]) -> None:
 def history_card(workstream_id: str) -> None:
     """Every change to this workstream's items, and (for leads and analysts) the undoing of one."""
     history = edit_history(workstream_id)
-    with st.expander(f"History of changes ({history['change_id'].nunique()} changes)"):
+    n = history["change_id"].nunique()
+    with st.expander(f"History of changes ({n} change{'' if n == 1 else 's'})"):
         if history.empty:
             st.caption("No edits yet: everything shown is as first recorded.")
             return

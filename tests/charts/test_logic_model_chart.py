@@ -442,3 +442,18 @@ def test_the_realistic_example_renders_to_png(tmp_path: Path):
     (tmp_path / "logic_model.png").write_bytes(png)
     colours, white = png_colours(png)
     assert logic_model.BOX_FILL in colours and 0.4 < white < 0.95
+
+
+def test_no_layer_is_left_empty_so_every_graphic_has_a_label():
+    """An empty layer leaves an unlabelled graphics element (an axe 'svg-img-alt' failure): a model with no
+    links, no measures and only placeholders draws none, and still has the selection a page listens for."""
+    import re
+
+    import pandas as pd
+
+    empty_items = pd.DataFrame(columns=["item_id", "stage", "seq", "text"])
+    empty_links = pd.DataFrame(columns=["from_item", "to_item"])
+    chart = logic_model_chart(empty_items, empty_links)
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    assert re.findall(r'<g class="[^"]*"[^>]*role="graphics-symbol"[^>]*/>', svg) == []
+    assert "logic_pick" in chart.to_json()
