@@ -293,3 +293,30 @@ def revert_workstream_change(store: Store, change_id: int, *, by: str) -> EditRe
             n_fields += len(changes)
             n_items += changes["row"].nunique()
     return EditResult(new_id if n_fields else None, n_fields, n_items)
+
+
+def workstream_items(store: Store, workstream_id: str) -> dict[str, pd.DataFrame]:
+    """One workstream's actions, KPIs and logic-model items as they stand (kind -> rows), for its workbook."""
+    cur = store.cursor()
+    try:
+        return {kind: edits.current_items(cur, kind, workstream_id=workstream_id) for kind in edits.KINDS}
+    finally:
+        cur.close()
+
+
+def commit_workbook(store: Store, preview, *, workstream_id: str, by: str) -> EditResult:
+    """Keep a previewed workbook's changes (het.ingest.workbook.read_workbook), all in one transaction, each
+    recorded as an edit from a workbook; a preview with errors raises ExtractRejected and writes nothing."""
+    if preview.problems.errors:
+        raise ExtractRejected(preview.problems.errors)
+    if not preview.n_changes:
+        return EditResult(None, 0, 0)
+    change_id = None
+    n_items = 0
+    with store.transaction() as cur:
+        for kind, changes in preview.changes.items():
+            change_id = edits.commit_edits(
+                cur, kind, preview.edited[kind], changes.drop(columns="sheet_row"), by=by, origin="workbook"
+            )
+            n_items += changes["row"].nunique()
+    return EditResult(change_id, preview.n_changes, n_items)

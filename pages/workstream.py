@@ -32,3 +32,4 @@ if mine.empty:
 else:
     gap_table(mine, columns=scorecard.TRACKER_COLUMNS, key=f"ws_gaps_{workstream}")
 panels.history_card(workstream)
+panels.offline_card(workstream, str(row["name"]))

@@ -128,10 +128,12 @@ def check_edits(
     where: str,
     sheet: str | None = None,
     after: pd.DataFrame | None = None,
+    after_rows=None,
 ) -> Problems:
     """Every edit that cannot be kept, as an error naming where (the page or the workbook), row and column.
 
-    after: the rows as they would be after the edits (to check that a KPI target has a unit).
+    after: the rows as they would be after the edits (to check that a KPI target has a unit), numbered
+    in messages by after_rows (their spreadsheet rows) when given, else 1, 2, ...
     """
     table = TABLES[kind]
     shown = {column: name for column, name, _ in table.fields}

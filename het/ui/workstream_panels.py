@@ -12,7 +12,8 @@ from het.charts.kpi import kpi_chart
 from het.charts.logic_model import logic_model_chart
 from het.format import format_value
 from het.ingest.problems import ExtractRejected
-from het.loads import revert_workstream_change, save_workstream_edits
+from het.ingest.workbook import read_workbook, write_workbook
+from het.loads import commit_workbook, revert_workstream_change, save_workstream_edits, workstream_items
 from het.stats.kpi import SYMBOLS
 from het.ui.auth import editor_or_explain
 from het.ui.card import About, chart_card, empty_state
@@ -307,3 +308,48 @@ def history_card(workstream_id: str) -> None:
             else:
                 st.session_state["workstream_saved"] = f"Undid change {change}: " + result.message()
                 st.rerun()
+
+
+def offline_card(workstream_id: str, name: str) -> None:
+    """Work offline: the workstream's workbook to download, and a workbook to load back (previewed first)."""
+    with st.expander("Work offline: download the workbook, or load it back"):
+        store = get_store()
+        st.download_button(
+            "Download this workstream's workbook (.xlsx)",
+            lambda: write_workbook(name, workstream_items(store, workstream_id)),
+            file_name=f"{workstream_id}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"workbook_download_{workstream_id}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        user = editor_or_explain("the workstream from a workbook")
+        if user is None:
+            return
+        upload = st.file_uploader(
+            "Load an edited workbook", type=["xlsx"], key=f"workbook_upload_{workstream_id}"
+        )
+        if upload is None:
+            return
+        preview = read_workbook(
+            upload.getvalue(),
+            file_name=upload.name,
+            workstream_id=workstream_id,
+            current=workstream_items(store, workstream_id),
+        )
+        if preview.problems.errors:
+            st.error(
+                f"{upload.name} cannot be loaded; nothing was changed:\n\n"
+                + "\n".join(f"- {p}" for p in preview.problems.errors[:20]),
+                icon=":material/error:",
+            )
+            return
+        if not preview.n_changes:
+            st.info(f"{upload.name}: no changes.", icon=":material/info:")
+            return
+        st.markdown(f"**{preview.n_changes} change(s) in {upload.name}**, to check before keeping them:")
+        st.dataframe(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
+        if st.button("Keep these changes", key=f"workbook_commit_{workstream_id}", type="primary"):
+            result = commit_workbook(store, preview, workstream_id=workstream_id, by=user.name)
+            st.session_state["workstream_saved"] = result.message()
+            st.rerun()

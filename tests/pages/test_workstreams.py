@@ -126,3 +126,12 @@ def test_accountability_lists_every_item_with_its_owner_and_what_needs_attention
     assert actions["Needs attention"].str.contains("no owner").all()  # the town's material names no owners
     at.toggle(key="acc_attention").set_value(True).run()
     assert len(at.dataframe[0].value) <= expected
+
+
+def test_the_workbook_downloads_for_everyone_and_loads_back_only_for_editors(store_copy, lead_accounts):
+    at = open_page("pages/workstream.py", workstream=ESW)
+    assert any(b.key == f"workbook_download_{ESW}" for b in at.get("download_button"))
+    assert not at.get("file_uploader")
+    assert any("to edit the workstream from a workbook" in c.value for c in at.caption)
+    at = sign_in(at, "lena")
+    assert at.get("file_uploader")
