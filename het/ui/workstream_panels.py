@@ -62,6 +62,9 @@ def logic_model_card(reads: WorkstreamReads, workstream_id: str, name: str) -> N
         selection="logic_pick",
         width="content",
     )
+    user = editor_or_explain("the logic model")
+    if user is not None and len(items):
+        _logic_editor(items, workstream_id, user)
     picked = (event or {}).get("selection", {}).get("logic_pick") or []
     if picked and isinstance(picked[0], dict):
         item = frame[frame["item_id"] == picked[0].get("item_id")]
@@ -353,3 +356,36 @@ def offline_card(workstream_id: str, name: str) -> None:
             result = commit_workbook(store, preview, workstream_id=workstream_id, by=user.name)
             st.session_state["workstream_saved"] = result.message()
             st.rerun()
+
+
+def _logic_editor(items: pd.DataFrame, workstream_id: str, user) -> None:
+    """Leads and analysts keep the logic model's items current: text, owner and what measures each."""
+    with st.expander("Edit the logic model's items"):
+        editable = items[["item_id", "stage", "text", "owner", "indicator_id", "kpi_id", "updated_on"]].copy()
+        editable["updated_on"] = pd.to_datetime(editable["updated_on"], errors="coerce").dt.date
+        edited = st.data_editor(
+            editable,
+            key=f"logic_editor_{workstream_id}",
+            hide_index=True,
+            width="stretch",
+            disabled=["item_id", "stage"],
+            column_config={
+                "item_id": None,
+                "stage": st.column_config.TextColumn("Stage"),
+                "text": st.column_config.TextColumn("Item", required=True, width="large"),
+                "owner": st.column_config.TextColumn("Owner"),
+                "indicator_id": st.column_config.TextColumn("Measured by indicator (its id)"),
+                "kpi_id": st.column_config.TextColumn("Measured by KPI (its id)"),
+                "updated_on": st.column_config.DateColumn("Updated on", format="YYYY-MM-DD"),
+            },
+        )
+        if st.button("Save the logic model", key=f"save_logic_{workstream_id}", icon=":material/save:"):
+            try:
+                result = save_workstream_edits(
+                    get_store(), "logic model item", edited, workstream_id=workstream_id, by=user.name
+                )
+            except ExtractRejected as exc:
+                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+            else:
+                st.session_state["workstream_saved"] = result.message()
+                st.rerun()

@@ -135,3 +135,28 @@ def test_the_workbook_downloads_for_everyone_and_loads_back_only_for_editors(sto
     assert any("to edit the workstream from a workbook" in c.value for c in at.caption)
     at = sign_in(at, "lena")
     assert at.get("file_uploader")
+
+
+def test_a_lead_keeps_a_logic_model_item_current(store_copy, lead_accounts):
+    at = sign_in(open_page("pages/workstream.py", workstream=ESW), "lena")
+    key = f"logic_editor_{ESW}"
+    at.session_state[key] = {
+        "edited_rows": {"0": {"owner": "Public health team"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"save_logic_{ESW}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
+    row = history.iloc[0]
+    assert (row["Who"], row["Field"], row["From"], row["To"]) == (
+        "lena",
+        "owner",
+        "(empty)",
+        "Public health team",
+    )
+    assert row["Item"].startswith("logic model item employment_skills_work:")
+    from het.ui.data import get_store  # the app's own connection (same process)
+
+    items = get_store().query("workstream_logic_items", workstream_id=ESW)
+    assert (items["owner"] == "Public health team").sum() == 1
