@@ -41,7 +41,7 @@ def _places(key: tuple[str, int]) -> PlacesReads:
     store = get_store()
     authority = store.query("authority_code")
     code, name = str(authority["area_code"].iloc[0]), str(authority["area_name"].iloc[0])
-    geometries = store.query("ward_geometries", authority_code=code)
+    boundaries = store.query("ward_boundary_sets", authority_code=code)  # names only: shapes load per map
     register = store.query("extract_register")
     active = register[register["status"] == "active"]
     return PlacesReads(
@@ -54,8 +54,8 @@ def _places(key: tuple[str, int]) -> PlacesReads:
         overlap=store.query("ward_set_overlap"),
         hex_cells=store.query("hex_cells"),
         areas=store.query("area_list"),
-        boundary_sets=tuple(sorted(geometries["ward_set"].unique())),
-        boundary_source=dict(zip(geometries["ward_set"], geometries["source"], strict=False)),
+        boundary_sets=tuple(boundaries["ward_set"]),
+        boundary_source=dict(zip(boundaries["ward_set"], boundaries["source"], strict=True)),
         extracts=extract_names(active),
     )
 

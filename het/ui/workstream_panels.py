@@ -113,21 +113,24 @@ def actions_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
     if st.button(
         "Save the actions", key=f"save_actions_{workstream_id}", type="primary", icon=":material/save:"
     ):
-        try:
-            result = save_workstream_edits(
-                get_store(), "action", edited, workstream_id=workstream_id, by=user.name
-            )
-        except ExtractRejected as exc:
-            st.error(
-                "Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems), icon=":material/error:"
-            )
-        else:
-            st.session_state["workstream_saved"] = result.message()
-            st.rerun()
+        _save("action", edited, workstream_id=workstream_id, user=user)
     if not actions.empty:
         _update_form(actions, editable, workstream_id, user)
     if "workstream_saved" in st.session_state:
         st.success(st.session_state.pop("workstream_saved"), icon=":material/check:")
+
+
+def _save(kind: str, edited: pd.DataFrame, *, workstream_id: str, user) -> None:
+    """Keep edited rows through het.loads (with their history); say why nothing was saved, or rerun."""
+    try:
+        result = save_workstream_edits(get_store(), kind, edited, workstream_id=workstream_id, by=user.name)
+    except ExtractRejected as exc:
+        st.error(
+            "Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems), icon=":material/error:"
+        )
+    else:
+        st.session_state["workstream_saved"] = result.message()
+        st.rerun()
 
 
 def _update_form(actions: pd.DataFrame, editable: pd.DataFrame, workstream_id: str, user) -> None:
@@ -153,15 +156,7 @@ def _update_form(actions: pd.DataFrame, editable: pd.DataFrame, workstream_id: s
             edited = editable.astype({"status": object, "latest_update": object, "updated_on": object})
             mask = edited["action_id"] == action
             edited.loc[mask, ["status", "latest_update", "updated_on"]] = [status, note, on]
-            try:
-                result = save_workstream_edits(
-                    get_store(), "action", edited, workstream_id=workstream_id, by=user.name
-                )
-            except ExtractRejected as exc:
-                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
-            else:
-                st.session_state["workstream_saved"] = result.message()
-                st.rerun()
+            _save("action", edited, workstream_id=workstream_id, user=user)
 
 
 def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
@@ -262,15 +257,7 @@ def _kpi_editor(kpis: pd.DataFrame, workstream_id: str, user) -> None:
             },
         )
         if st.button("Save the KPI targets", key=f"save_kpis_{workstream_id}", icon=":material/save:"):
-            try:
-                result = save_workstream_edits(
-                    get_store(), "kpi", edited, workstream_id=workstream_id, by=user.name
-                )
-            except ExtractRejected as exc:
-                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
-            else:
-                st.session_state["workstream_saved"] = result.message()
-                st.rerun()
+            _save("kpi", edited, workstream_id=workstream_id, user=user)
 
 
 def projects_card(reads: WorkstreamReads, principles: set[int]) -> None:
@@ -380,12 +367,4 @@ def _logic_editor(items: pd.DataFrame, workstream_id: str, user) -> None:
             },
         )
         if st.button("Save the logic model", key=f"save_logic_{workstream_id}", icon=":material/save:"):
-            try:
-                result = save_workstream_edits(
-                    get_store(), "logic model item", edited, workstream_id=workstream_id, by=user.name
-                )
-            except ExtractRejected as exc:
-                st.error("Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
-            else:
-                st.session_state["workstream_saved"] = result.message()
-                st.rerun()
+            _save("logic model item", edited, workstream_id=workstream_id, user=user)
