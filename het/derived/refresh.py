@@ -33,7 +33,7 @@ from het.vocabulary import ENGLAND
 KEY = ["indicator_id", "area_code", "sex", "age"]
 # Target keys computed together (a key is one indicator x area x sex x age series): whole indicators at a
 # time, about this many keys per batch, so memory stays bounded whatever the size of the change.
-BATCH_KEYS = 1000
+BATCH_KEYS = 500
 # Derived tables cleared wholesale by a full refresh: constant statements over a fixed list of tables.
 _CLEAR = {
     "benchmark_results": "DELETE FROM benchmark_results",
