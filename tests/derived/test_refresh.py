@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from het.derived.gaps import DERIVED_TABLES
-from het.derived.refresh import Touched, refresh, refresh_in_transaction
+from het.derived.refresh import Touched, refresh, refresh_in_transaction, reporting
 from het.ingest import read_extract
 from het.loads import load_extract, withdraw_extract
 from het.store import Store
@@ -203,3 +204,15 @@ def test_readers_never_see_new_values_beside_old_gaps(store):
     assert reader.execute(count_new).fetchall()[0][0] == 1
     assert store.meta("derived_version") == store.meta("observations_version")
     assert not store.meta("derived_running")
+
+
+def test_progress_is_recorded_at_most_once_a_second_but_the_caller_hears_every_batch(store):
+    """Recording how far a refresh is costs a committed transaction: batches in quick succession record the
+    first; the page that started the refresh still hears each one."""
+    heard = []
+    report = reporting(store, lambda done, total, label: heard.append(done))
+    for done in range(1, 6):
+        report(done, 5, f"indicator {done}")
+    assert heard == [1, 2, 3, 4, 5]
+    recorded = json.loads(store.meta("derived_running"))
+    assert (recorded["done"], recorded["indicators"]) == (1, "indicator 1")
