@@ -21,6 +21,7 @@ import pandas as pd
 
 from het.ingest import ParsedExtract, read_extract
 from het.ingest.kpis import read_kpis
+from het.ingest.workbook import write_workbook
 from het.periods import parse_period, period_label
 from het.reference.catalogue import read_catalogue
 from het.stats.ci import rate_ci, wilson_ci, z_for
@@ -31,6 +32,7 @@ from het.vocabulary import (
     ENGLAND,
     ETHNICITY,
     HIGH_IS_GOOD,
+    LOGIC_STAGES,
     LOW_IS_GOOD,
     REGION,
     TOTAL,
@@ -392,3 +394,65 @@ def demo_kpi_extract(store: Store) -> ParsedExtract:
         workstreams=store.query("workstream_names"),
         indicators=store.query("indicator_catalogue"),
     )
+
+
+# The demonstration workstream workbook: what a workstream kept current looks like (owners, partners,
+# statuses, updates, due dates, and a logic model whose items are linked and measured), written as a lead
+# would write it offline and loaded through the workbook path (het.loads.load_demo). Every value it sets
+# says it is a demonstration; dates are fixed, so the file is the same on every machine.
+DEMO_WORKBOOK_STATUSES = ("on track", "at risk", "complete", "off track", "not started")
+DEMO_WORKBOOK_UPDATED = ("2026-09-30", "2026-10-31", "2026-06-30", "2025-11-28", "2026-08-29")
+
+
+def demo_workbook_name(workstream_id: str) -> str:
+    return f"het-demo-workstream-{workstream_id.replace('_', '-')}.xlsx"
+
+
+def demo_workbooks(store: Store) -> list[tuple[str, str, bytes]]:
+    """(workstream id, file name, workbook bytes) for each workstream with actions or a logic model."""
+    workstreams = store.query("workstream_list")
+    out = []
+    for ws in workstreams.itertuples(index=False):
+        actions = store.query("workstream_actions", workstream_id=ws.workstream_id).copy()
+        items = store.query("workstream_logic_items", workstream_id=ws.workstream_id).copy()
+        kpis = store.query("workstream_kpis", workstream_id=ws.workstream_id)
+        if actions.empty and items.empty:
+            continue
+        for column in ("lead", "partner", "status", "due", "latest_update", "updated_on"):
+            actions[column] = actions[column].astype(object)
+        for position, index in enumerate(actions.index):
+            actions.loc[index, "lead"] = f"Demonstration owner {position + 1}"
+            actions.loc[index, "partner"] = "Demonstration partner organisation"
+            actions.loc[index, "status"] = DEMO_WORKBOOK_STATUSES[position % len(DEMO_WORKBOOK_STATUSES)]
+            actions.loc[index, "due"] = f"{2027 + position % 2}-03-31"
+            actions.loc[index, "latest_update"] = "Demonstration update: not a real report of progress."
+            actions.loc[index, "updated_on"] = DEMO_WORKBOOK_UPDATED[position % len(DEMO_WORKBOOK_UPDATED)]
+        items = _demo_logic_model(items, kpis)
+        out.append(
+            (
+                ws.workstream_id,
+                demo_workbook_name(ws.workstream_id),
+                write_workbook(ws.name, {"action": actions, "kpi": kpis, "logic model item": items}),
+            )
+        )
+    return out
+
+
+def _demo_logic_model(items: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Each item linked to every item of the next stage that has any; items owned by a demonstration owner;
+    the outcomes measured by the workstream's first KPI and the impact by that KPI's indicator."""
+    items = items.copy()
+    for column in ("owner", "leads_to", "kpi_id", "indicator_id", "updated_on"):
+        items[column] = items[column].astype(object)
+    stages = [s for s in LOGIC_STAGES if (items["stage"] == s).any()]
+    for here, following in zip(stages, stages[1:], strict=False):
+        refs = ", ".join(items.loc[items["stage"] == following, "ref"])
+        items.loc[items["stage"] == here, "leads_to"] = refs
+    items["owner"] = "Demonstration owner"
+    items["updated_on"] = DEMO_WORKBOOK_UPDATED[0]
+    if len(kpis):
+        items.loc[items["stage"] == "outcomes", "kpi_id"] = kpis["kpi_id"].iloc[0]
+        indicator = kpis["indicator_id"].dropna()
+        if len(indicator):
+            items.loc[items["stage"] == "impact", "indicator_id"] = indicator.iloc[0]
+    return items

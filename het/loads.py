@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract, demo_kpi_extract
+from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract, demo_kpi_extract, demo_workbooks
 from het.derived.refresh import (
     Progress,
     RefreshResult,
@@ -34,6 +34,7 @@ from het.derived.refresh import (
 from het.ingest import commit as observation_commits
 from het.ingest import indicators as local_indicators
 from het.ingest import kpis as kpi_commits
+from het.ingest import workbook as workbooks
 from het.ingest import workstream_edits as edits
 from het.ingest.parsed import LoadResult, ParsedExtract
 from het.ingest.problems import ExtractRejected
@@ -128,6 +129,19 @@ def withdraw_extract(
 def _withdraw_one(
     store: Store, extract_id: int, *, by_user: str, note: str | None, progress: Progress | None
 ) -> RefreshResult:
+    register = store.query("extract_register")
+    kind = register.loc[register["extract_id"] == extract_id, "format"]
+    if len(kind) and kind.iloc[0] == workbooks.FORMAT:  # its edits go back; no statistics depend on them
+        with store.transaction() as cur:
+            workbooks.withdraw_workbook(cur, extract_id, by_user=by_user, note=note)
+        return RefreshResult()
+    if len(kind) and kind.iloc[0] == kpi_commits.FORMAT:  # the KPIs it set go back to earlier files
+        with store.transaction() as cur:
+            observation_commits.withdraw_extract_in(
+                cur, extract_id, by_user=by_user, note=note, observations=False
+            )
+            kpi_commits.withdraw_kpis(cur, extract_id, by_user=by_user)
+        return RefreshResult()
     keys = Touched(store.query("extract_observation_keys", extract_id=extract_id))
     statistics = _Statistics(store, lambda: keys, progress)
     with running(store):
@@ -156,11 +170,29 @@ def reload_reference(store: Store, *, geography_dir: Path | None = None) -> str:
 
 def load_demo(store: Store) -> LoadResult:
     """Generate the demonstration extract and load it through the upload path, then the demonstration
-    workstream KPIs through the KPI path (both are demo extracts: the banner shows, and each withdraws)."""
+    workstream KPIs through the KPI path and a demonstration workbook per workstream (owners, statuses,
+    updates, logic-model links) through the workbook path. All are demo extracts: the banner shows, and
+    withdrawing one withdraws them all."""
     result = load_extract(
         store, demo_extract(store), loaded_by=DEMO_LOADED_BY, source_kind="demo", note=DEMO_NOTE
     )
     load_extract(store, demo_kpi_extract(store), loaded_by=DEMO_LOADED_BY, source_kind="demo", note=DEMO_NOTE)
+    for workstream_id, file_name, content in demo_workbooks(store):
+        preview = workbooks.read_workbook(
+            content,
+            file_name=file_name,
+            workstream_id=workstream_id,
+            current=workstream_items(store, workstream_id),
+        )
+        commit_workbook(
+            store,
+            preview,
+            content=content,
+            workstream_id=workstream_id,
+            by=DEMO_LOADED_BY,
+            source_kind="demo",
+            note=DEMO_NOTE,
+        )
     return result
 
 
@@ -228,11 +260,14 @@ class EditResult:
     change_id: int | None
     n_fields: int
     n_items: int
+    extract_id: int | None = None  # a workbook's extract
+    kept: tuple[str, ...] = ()  # a withdrawal: what stays as it is, in words
 
     def message(self) -> str:
         if self.change_id is None:
             return "No changes: nothing was saved."
-        return f"Saved change {self.change_id}: {self.n_fields} field(s) of {self.n_items} item(s)."
+        loaded = f" (workbook loaded as extract {self.extract_id})" if self.extract_id else ""
+        return f"Saved change {self.change_id}: {self.n_fields} field(s) of {self.n_items} item(s){loaded}."
 
 
 def save_workstream_edits(
@@ -304,19 +339,26 @@ def workstream_items(store: Store, workstream_id: str) -> dict[str, pd.DataFrame
         cur.close()
 
 
-def commit_workbook(store: Store, preview, *, workstream_id: str, by: str) -> EditResult:
-    """Keep a previewed workbook's changes (het.ingest.workbook.read_workbook), all in one transaction, each
-    recorded as an edit from a workbook; a preview with errors raises ExtractRejected and writes nothing."""
+def commit_workbook(
+    store: Store,
+    preview,
+    *,
+    content: bytes,
+    workstream_id: str,
+    by: str,
+    source_kind: str = "upload",
+    note: str | None = None,
+) -> EditResult:
+    """Keep a previewed workbook (het.ingest.workbook.read_workbook) as an extract: its original file, and
+    its changes, each recorded as an edit from that workbook, all in one transaction. A preview with errors
+    raises ExtractRejected and writes nothing; a workbook with no changes is not registered."""
     if preview.problems.errors:
         raise ExtractRejected(preview.problems.errors)
     if not preview.n_changes:
         return EditResult(None, 0, 0)
-    change_id = None
-    n_items = 0
     with store.transaction() as cur:
-        for kind, changes in preview.changes.items():
-            change_id = edits.commit_edits(
-                cur, kind, preview.edited[kind], changes.drop(columns="sheet_row"), by=by, origin="workbook"
-            )
-            n_items += changes["row"].nunique()
-    return EditResult(change_id, preview.n_changes, n_items)
+        extract_id, change_id = workbooks.commit_workbook_changes(
+            cur, preview, content, loaded_by=by, source_kind=source_kind, note=note
+        )
+    n_items = sum(changes["row"].nunique() for changes in preview.changes.values())
+    return EditResult(change_id, preview.n_changes, n_items, extract_id=extract_id)

@@ -81,4 +81,6 @@ def quintile_label(rank: int) -> str:
 NOT_YET_RECORDED = "not yet recorded"  # the town's material gives no status (or says "in progress")
 ACTION_STATUSES = ("not started", "on track", "at risk", "off track", "complete", NOT_YET_RECORDED)
 LOGIC_STAGES = ("inputs", "activities", "outputs", "outcomes", "impact")
-EDIT_ORIGINS = ("app", "workbook", "revert", "demo")
+EDIT_ORIGINS = ("app", "workbook", "revert", "demo", "kpi file", "withdrawal")
+# Changes made by loading or withdrawing a file: undone by withdrawing (or loading) a file, not one by one.
+FILE_ORIGINS = ("kpi file", "withdrawal")

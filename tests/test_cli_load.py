@@ -44,12 +44,12 @@ def test_load_registers_the_extract_with_who(store_path, tmp_path, capsys):
     file = tmp_path / "new.csv"
     file.write_text(GOOD)
     assert main(["--db", str(store_path), "load", str(file), "--by", "analyst1"]) == 0
-    assert "loaded new.csv as extract #3: 1 rows" in capsys.readouterr().out
+    assert "loaded new.csv as extract #4: 1 rows" in capsys.readouterr().out
     row = extracts(store_path).iloc[0]
     assert (row["file_name"], row["loaded_by"], row["source_kind"]) == ("new.csv", "analyst1", "cli")
     assert main(["--db", str(store_path), "load", str(file)]) == 0  # the same bytes again
-    assert "already loaded as extract #3" in capsys.readouterr().out
-    assert len(extracts(store_path)) == 3  # the demo's values, its workstream KPIs and this file
+    assert "already loaded as extract #4" in capsys.readouterr().out
+    assert len(extracts(store_path)) == 4  # the demo (values, workstream KPIs, workbook) and this file
 
 
 def test_errors_exit_non_zero_naming_file_row_and_column(store_path, tmp_path, capsys):

@@ -1,13 +1,22 @@
 """Workstream edits through het.loads: kept with who, when and the previous value; bad edits change nothing;
-a revert is a change of its own; edits outlive a reload of the reference data."""
+a revert is a change of its own; edits outlive a reload of the reference data; a KPI file that overwrites
+what a workstream set, and the withdrawal of a KPI file, are in the history too."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from het.demo import DEMO_LOADED_BY
+from het.ingest.kpis import read_kpis
 from het.ingest.problems import ExtractRejected
-from het.loads import reload_reference, revert_workstream_change, save_workstream_edits
+from het.loads import (
+    load_extract,
+    reload_reference,
+    revert_workstream_change,
+    save_workstream_edits,
+    withdraw_extract,
+)
 from het.store import Store
 
 WS = "employment_skills_work"
@@ -26,20 +35,22 @@ def actions(store) -> pd.DataFrame:
 
 
 def history(store) -> pd.DataFrame:
-    return store.query("workstream_edit_history", workstream_id=WS)
+    """The edits made by the test (the demonstration workbook's own edits left out)."""
+    rows = store.query("workstream_edit_history", workstream_id=WS)
+    return rows[rows["edited_by"] != DEMO_LOADED_BY].reset_index(drop=True)
 
 
 def test_an_edit_is_kept_with_who_when_and_the_previous_value(store):
     edited = actions(store)
-    first = edited["action_id"].iloc[0]
-    edited.loc[0, ["status", "lead", "due"]] = ["on track", "A. Person", "2027-03-31"]
+    first, was = edited["action_id"].iloc[0], edited["status"].iloc[0]
+    edited.loc[0, ["status", "lead", "due"]] = ["at risk", "A. Person", "2029-03-31"]
     result = save_workstream_edits(store, "action", edited, workstream_id=WS, by="lead1")
     assert (result.n_fields, result.n_items) == (3, 1)
     now = actions(store).set_index("action_id").loc[first]
-    assert (now["status"], now["lead"], now["due"]) == ("on track", "A. Person", "2027-03-31")
+    assert (now["status"], now["lead"], now["due"]) == ("at risk", "A. Person", "2029-03-31")
     rows = history(store).set_index("field")
-    assert rows.loc["status", "previous_value"] == "not yet recorded"
-    assert rows.loc["status", "new_value"] == "on track"
+    assert rows.loc["status", "previous_value"] == was != "at risk"
+    assert rows.loc["status", "new_value"] == "at risk"
     assert set(rows["edited_by"]) == {"lead1"} and set(rows["origin"]) == {"app"}
     assert rows["edited_at"].notna().all() and set(rows["item_id"]) == {first}
     # saving the same rows again changes nothing and records nothing
@@ -68,14 +79,15 @@ def test_bad_edits_name_row_and_column_and_change_nothing(store):
 
 def test_a_revert_sets_the_fields_back_as_a_change_of_its_own(store):
     edited = actions(store)
-    edited.loc[0, "status"] = "at risk"
+    was = edited["status"].iloc[0]
+    edited.loc[0, "status"] = "off track"
     change = save_workstream_edits(store, "action", edited, workstream_id=WS, by="lead1").change_id
     undone = revert_workstream_change(store, change, by="analyst1")
-    assert actions(store)["status"].iloc[0] == "not yet recorded"
+    assert actions(store)["status"].iloc[0] == was
     rows = history(store)
     revert = rows[rows["change_id"] == undone.change_id].iloc[0]
     assert (revert["origin"], revert["reverts"], revert["edited_by"]) == ("revert", change, "analyst1")
-    assert (revert["previous_value"], revert["new_value"]) == ("at risk", "not yet recorded")
+    assert (revert["previous_value"], revert["new_value"]) == ("off track", was)
     assert rows.loc[rows["change_id"] == change, "reverted_by_change"].iloc[0] == undone.change_id
     with pytest.raises(
         ValueError, match=f"change {change} was already reverted by change {undone.change_id}"
@@ -134,3 +146,73 @@ def test_edits_outlive_a_reload_of_the_reference_data(store, geography_dir):
     now = actions(store)
     assert now.set_index("action_id").loc[first, "status"] == "complete"
     assert (now["title"] == "Added in het").sum() == 1
+
+
+def kpi_file(rows: list[dict]) -> bytes:
+    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
+
+
+def test_a_kpi_file_that_overwrites_a_target_and_its_withdrawal_are_in_the_history(store):
+    kpis = store.query("workstream_kpis", workstream_id=WS)
+    assert len(kpis), "the demo store has demonstration KPIs for this workstream"
+    kpi = kpis.iloc[0]
+    demo_target = float(kpi["target"])
+    edited = kpis.copy()
+    edited.loc[0, "target"] = 99.0
+    save_workstream_edits(store, "kpi", edited, workstream_id=WS, by="lead1")
+
+    content = kpi_file(
+        [
+            {
+                "measure": kpi["name"],
+                "workstream": WS,
+                "indicator_id": kpi["indicator_id"],
+                "unit": kpi["unit"],
+                "polarity": kpi["polarity"],
+                "baseline": kpi["baseline"],
+                "latest": kpi["latest"],
+                "period": kpi["latest_period"],
+                "target": 50.0,
+                "target_period": "2030",
+                "owner": "KPI file owner",
+            }
+        ]
+    )
+    parsed = read_kpis(
+        content,
+        file_name="kpis_2027.csv",
+        workstreams=store.query("workstream_names"),
+        indicators=store.query("indicator_catalogue"),
+    )
+    assert not parsed.problems.errors, [str(p) for p in parsed.problems.errors]
+    loaded = load_extract(store, parsed, loaded_by="analyst1", source_kind="upload")
+    rows = history(store)
+    by_file = rows[(rows["origin"] == "kpi file") & (rows["item_id"] == kpi["kpi_id"])].set_index("field")
+    assert by_file.at["target", "previous_value"] == "99" and by_file.at["target", "new_value"] == "50"
+    assert by_file.at["target", "file_name"] == "kpis_2027.csv"
+    assert by_file.at["target", "extract_id"] == loaded.extract_id
+
+    # withdrawn: the KPI goes back to the newest other active file's row (the demonstration KPI file)
+    withdraw_extract(store, loaded.extract_id, by_user="analyst1")
+    now = store.query("workstream_kpis", workstream_id=WS).set_index("kpi_id").loc[kpi["kpi_id"]]
+    assert now["target"] == demo_target and now["owner"] == kpi["owner"]
+    rows = history(store)
+    back = rows[(rows["origin"] == "withdrawal") & (rows["item_id"] == kpi["kpi_id"])].set_index("field")
+    assert (
+        back.at["target", "previous_value"] == "50" and float(back.at["target", "new_value"]) == demo_target
+    )
+    assert not store.meta("derived_error")
+    assert store.meta("derived_version") == store.meta("observations_version")  # no statistics lag
+
+
+def test_withdrawing_the_demo_removes_its_kpis_and_says_so_in_the_history(store):
+    register = store.query("extract_register")
+    demo_kpis = int(register.loc[register["format"] == "kpi", "extract_id"].iloc[0])
+    before = store.query("workstream_kpis", workstream_id=None)
+    assert len(before)
+    withdraw_extract(store, demo_kpis, by_user="analyst1")
+    assert store.query("workstream_kpis", workstream_id=None).empty
+    rows = history(store)
+    removed = rows[(rows["origin"] == "withdrawal") & (rows["field"] == "target")]
+    assert set(removed["item_id"]) == set(before.loc[before["workstream_id"] == WS, "kpi_id"])
+    assert removed["new_value"].isna().all()

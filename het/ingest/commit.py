@@ -136,24 +136,33 @@ def withdraw_extract(
     commit_extract); if it raises, nothing is written.
     """
     with store.transaction() as cur:
-        changed = cur.execute(
-            read_query("set_extract_status"),
-            {"extract_id": extract_id, "old_status": "active", "new_status": "withdrawn"},
-        ).fetchall()
-        if not changed:
-            raise ValueError(
-                f"extract {extract_id} is not an active extract (see `python -m het extracts list`)"
-            )
-        cur.execute(
-            read_query("insert_extract_event"),
-            {
-                "extract_id": extract_id,
-                "action": "withdraw",
-                "happened_at": now_utc(),
-                "by_user": by_user,
-                "note": note,
-            },
-        )
-        mark_observations_changed(cur)
+        withdraw_extract_in(cur, extract_id, by_user=by_user, note=note)
         if then is not None:
             then(cur)
+
+
+def withdraw_extract_in(
+    cur, extract_id: int, *, by_user: str, note: str | None = None, observations: bool = True
+) -> None:
+    """The withdrawal's statements, inside the caller's transaction (see withdraw_extract).
+
+    observations=False for an extract that holds none (a KPI file): the observations' version stays, so
+    the derived results are not taken to lag them."""
+    changed = cur.execute(
+        read_query("set_extract_status"),
+        {"extract_id": extract_id, "old_status": "active", "new_status": "withdrawn"},
+    ).fetchall()
+    if not changed:
+        raise ValueError(f"extract {extract_id} is not an active extract (see `python -m het extracts list`)")
+    cur.execute(
+        read_query("insert_extract_event"),
+        {
+            "extract_id": extract_id,
+            "action": "withdraw",
+            "happened_at": now_utc(),
+            "by_user": by_user,
+            "note": note,
+        },
+    )
+    if observations:
+        mark_observations_changed(cur)

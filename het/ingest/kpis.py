@@ -22,6 +22,7 @@ from datetime import date
 
 import pandas as pd
 
+from het.ingest import workstream_edits as edits
 from het.ingest.files import RawTable, cannot_check, read_table
 from het.ingest.numbers import parse_numbers
 from het.ingest.parsed import KPI_COLUMNS, LoadResult, ParsedExtract, empty_extract
@@ -284,7 +285,10 @@ def commit_kpis(
             ).fetchone()[0]
             keep_original(cur, parsed.content)
             cur.execute(read_query("insert_kpi_values"), {"extract_id": extract_id})
+            before = edits.current_items(cur, edits.KPI, workstream_id=None)
             cur.execute(read_query("upsert_kpis"), {"extract_id": extract_id})
+            # A file that changes what a workstream set (a target, an owner) is kept in the history too.
+            _record(cur, before, by=loaded_by, origin="kpi file", extract_id=extract_id)
             cur.execute(
                 read_query("insert_extract_event"),
                 {
@@ -307,6 +311,37 @@ def commit_kpis(
         rows_unchanged=counts["unchanged"],
         warnings=parsed.problems.warnings,
     )
+
+
+def withdraw_kpis(cur, extract_id: int, *, by_user: str) -> None:
+    """After a KPI file is withdrawn (inside the caller's transaction): each KPI it last set goes back to
+    the newest other active file's row for it, or, where no active file has it, is removed; every field
+    that changes is kept in the history (origin 'withdrawal')."""
+    before = edits.current_items(cur, edits.KPI, workstream_id=None)
+    for row in cur.execute(read_query("kpis_set_by_extract"), {"extract_id": extract_id}).df().itertuples():
+        if pd.isna(row.from_extract):
+            cur.execute(read_query("delete_kpi"), {"kpi_id": row.kpi_id})
+            continue
+        values = {c: (None if pd.isna(v) else v) for c, v in row._asdict().items() if c not in ("Index",)}
+        values["extract_id"] = int(values.pop("from_extract"))
+        cur.execute(read_query("restore_kpi"), values)
+    _record(cur, before, by=by_user, origin="withdrawal", extract_id=extract_id)
+
+
+def _record(cur, before: pd.DataFrame, *, by: str, origin: str, extract_id: int) -> None:
+    changes = edits.field_changes(edits.KPI, before, edits.current_items(cur, edits.KPI, workstream_id=None))
+    # a KPI of no workstream has no history page; the date a file set it is the file's own (the register's)
+    changes = changes[changes["workstream_id"].notna() & (changes["field"] != "updated_on")]
+    if len(changes):
+        edits.record_history(
+            cur,
+            edits.KPI,
+            changes,
+            change_id=edits.next_change_id(cur),
+            by=by,
+            origin=origin,
+            extract_id=extract_id,
+        )
 
 
 def _check_against_store(store: Store, parsed: ParsedExtract, kpis: pd.DataFrame) -> None:

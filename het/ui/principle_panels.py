@@ -106,8 +106,10 @@ def workstream_section(data: PrinciplePageData) -> None:
                     key=f"kpis_{row.workstream_id}",
                 )
                 st.caption(
-                    "Progress: target met when the latest value reaches the target; otherwise the direction "
-                    "from the baseline. Judged only where the KPI's polarity says which way is better."
+                    "Progress: target met when the latest value reaches the target; otherwise on or off "
+                    "track against the straight line from the baseline to the target. Judged only where "
+                    "the KPI's polarity says which way is better. A KPI linked to an indicator takes its "
+                    "baseline and latest value from the loaded data, as on its Workstream page."
                 )
             if actions.empty:
                 st.caption("No actions recorded for this workstream.")

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from het.ui.data import cache_key, get_store
+from het.ui.reads_workstreams import judged_kpis
 from het.vocabulary import ENGLAND
 
 
@@ -85,7 +86,7 @@ class PrinciplePageData:
     gap_trends: pd.DataFrame
     trend_markers: pd.DataFrame
     workstreams: pd.DataFrame
-    kpis: pd.DataFrame
+    kpis: pd.DataFrame  # queries/principle_kpis.sql, judged as the Workstream page (judged_kpis)
     actions: pd.DataFrame
     extracts: pd.DataFrame
     authority_code: str
@@ -114,7 +115,7 @@ def _principle_page(key: tuple[str, int], principle_id: int | None) -> Principle
         gap_trends=store.query("principle_gap_trends", **mine),
         trend_markers=store.query("principle_trend_markers", **mine),
         workstreams=store.query("principle_workstreams", principle_id=chosen),
-        kpis=store.query("principle_kpis", principle_id=chosen),
+        kpis=judged_kpis(store, store.query("principle_kpis", principle_id=chosen), authority_code=code)[0],
         actions=store.query("principle_actions", principle_id=chosen),
         extracts=store.query("principle_extracts", principle_id=chosen),
         authority_code=code,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from het.store import Store
 from het.ui.data import cache_key, get_store
 from het.views import workstreams as view
 
@@ -25,18 +26,29 @@ class WorkstreamReads:
     gaps: pd.DataFrame  # queries/leads_gaps.sql: the latest gaps of every indicator
 
 
+def judged_kpis(
+    store: Store, kpis: pd.DataFrame, *, authority_code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """KPIs (columns of queries/workstream_kpis.sql) with their values from the data where linked to an
+    indicator and their verdicts (het.views.workstreams.kpi_table), and the series they were taken from
+    (queries/kpi_indicator_series.sql). The Workstream and Principle pages both show KPIs through here, so
+    they show the same values and verdicts."""
+    series = store.query("kpi_indicator_series", authority_code=authority_code)
+    return view.kpi_table(kpis, series), series
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _workstreams(key: tuple[str, int]) -> WorkstreamReads:
     store = get_store()
     authority = store.query("authority_code")
     code, name = str(authority["area_code"].iloc[0]), str(authority["area_name"].iloc[0])
-    series = store.query("kpi_indicator_series", authority_code=code)
+    kpis, series = judged_kpis(store, store.query("workstream_kpis", workstream_id=None), authority_code=code)
     return WorkstreamReads(
         authority_name=name,
         workstreams=store.query("workstream_list"),
         principles=store.query("principle_list"),
         actions=store.query("workstream_actions", workstream_id=None),
-        kpis=view.kpi_table(store.query("workstream_kpis", workstream_id=None), series),
+        kpis=kpis,
         kpi_series=series,
         logic_items=store.query("workstream_logic_items", workstream_id=None),
         logic_links=store.query("workstream_logic_links", workstream_id=None),

@@ -10,7 +10,6 @@ import streamlit as st
 
 from het.charts.kpi import kpi_chart
 from het.charts.logic_model import logic_model_chart
-from het.format import format_value
 from het.ingest.problems import ExtractRejected
 from het.ingest.workbook import read_workbook, write_workbook
 from het.loads import commit_workbook, revert_workstream_change, save_workstream_edits, workstream_items
@@ -20,7 +19,7 @@ from het.ui.card import About, chart_card, empty_state
 from het.ui.data import get_store
 from het.ui.reads_workstreams import WorkstreamReads, edit_history
 from het.views import workstreams as view
-from het.vocabulary import ACTION_STATUSES, NOT_YET_RECORDED, POLARITIES
+from het.vocabulary import ACTION_STATUSES, FILE_ORIGINS, LOGIC_STAGES, NOT_YET_RECORDED, POLARITIES
 
 INDICATOR_PAGE = "pages/indicator.py"
 
@@ -173,10 +172,15 @@ def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
             "KPI": kpis["name"],
             "Verdict": [f"{SYMBOLS.get(v, '')} {v}" for v in kpis["verdict"]],
             "Baseline": [
-                _value(r.baseline, r.unit, r.decimals, r.baseline_period) for r in kpis.itertuples()
+                view.kpi_value_text(r.baseline, r.unit, r.decimals, r.baseline_period)
+                for r in kpis.itertuples()
             ],
-            "Latest": [_value(r.latest, r.unit, r.decimals, r.latest_period) for r in kpis.itertuples()],
-            "Target": [_value(r.target, r.unit, r.decimals, r.target_period) for r in kpis.itertuples()],
+            "Latest": [
+                view.kpi_value_text(r.latest, r.unit, r.decimals, r.latest_period) for r in kpis.itertuples()
+            ],
+            "Target": [
+                view.kpi_value_text(r.target, r.unit, r.decimals, r.target_period) for r in kpis.itertuples()
+            ],
             "Why": kpis["reason"],
             "Values from": kpis["values_from"],
             "Owner": kpis["owner"].fillna(NOT_YET_RECORDED),
@@ -190,13 +194,6 @@ def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
     user = editor_or_explain("KPI targets")
     if user is not None:
         _kpi_editor(kpis, workstream_id, user)
-
-
-def _value(value, unit, decimals, period) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    text = format_value(value, unit=str(unit or ""), decimals=int(decimals))
-    return f"{text} ({period})" if isinstance(period, str) and period else text
 
 
 def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
@@ -281,14 +278,17 @@ def history_card(workstream_id: str) -> None:
         user = editor_or_explain("the history")
         if user is None:
             return
-        open_changes = sorted(
-            set(history.loc[history["reverted_by_change"].isna() & history["reverts"].isna(), "change_id"]),
-            reverse=True,
-        )
+        # a file's own changes (a KPI file, a withdrawal) are undone by withdrawing or loading a file
+        undoable = history["reverted_by_change"].isna() & history["reverts"].isna()
+        undoable &= ~history["origin"].isin(FILE_ORIGINS)
+        open_changes = sorted(set(history.loc[undoable, "change_id"]), reverse=True)
         if not open_changes:
             return
-        change = st.selectbox(
-            "Undo a change", open_changes, key="ws_revert_pick", format_func=lambda c: f"Change {c}"
+        change = st.selectbox(  # keyed by the newest change, so a new change is the one offered first
+            "Undo a change",
+            open_changes,
+            key=f"ws_revert_pick_{open_changes[0]}",
+            format_func=lambda c: f"Change {c}",
         )
         if st.button("Undo this change", key="ws_revert", icon=":material/undo:"):
             try:
@@ -340,29 +340,42 @@ def offline_card(workstream_id: str, name: str) -> None:
         st.markdown(f"**{preview.n_changes} change(s) in {upload.name}**, to check before keeping them:")
         st.dataframe(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
         if st.button("Keep these changes", key=f"workbook_commit_{workstream_id}", type="primary"):
-            result = commit_workbook(store, preview, workstream_id=workstream_id, by=user.name)
+            result = commit_workbook(
+                store, preview, content=upload.getvalue(), workstream_id=workstream_id, by=user.name
+            )
             st.session_state["workstream_saved"] = result.message()
             st.rerun()
 
 
 def _logic_editor(items: pd.DataFrame, workstream_id: str, user) -> None:
-    """Leads and analysts keep the logic model's items current: text, owner and what measures each."""
-    with st.expander("Edit the logic model's items"):
-        editable = items[["item_id", "stage", "text", "owner", "indicator_id", "kpi_id", "updated_on"]].copy()
+    """Leads and analysts keep the logic model current: each item's text, owner, what measures it and the
+    later items it leads to; a new row (with its stage) adds an item."""
+    with st.expander("Edit the logic model: items and links"):
+        st.caption(
+            "Each item is named by its stage and number (e.g. 'outputs 1'). 'Leads to' lists the later items "
+            "an item leads to, e.g. 'outputs 1, outcomes 2'; the diagram draws an arrow for each. Add a row to "
+            "add an item (save it before linking to it)."
+        )
+        editable = items[
+            ["item_id", "ref", "stage", "text", "owner", "indicator_id", "kpi_id", "leads_to", "updated_on"]
+        ].copy()
         editable["updated_on"] = pd.to_datetime(editable["updated_on"], errors="coerce").dt.date
         edited = st.data_editor(
             editable,
             key=f"logic_editor_{workstream_id}",
             hide_index=True,
             width="stretch",
-            disabled=["item_id", "stage"],
+            num_rows="dynamic",
+            disabled=["item_id", "ref"],
             column_config={
                 "item_id": None,
-                "stage": st.column_config.TextColumn("Stage"),
-                "text": st.column_config.TextColumn("Item", required=True, width="large"),
+                "ref": st.column_config.TextColumn("Item", help="Its stage and number, as links name it"),
+                "stage": st.column_config.SelectboxColumn("Stage", options=list(LOGIC_STAGES), required=True),
+                "text": st.column_config.TextColumn("What it is", required=True, width="large"),
                 "owner": st.column_config.TextColumn("Owner"),
                 "indicator_id": st.column_config.TextColumn("Measured by indicator (its id)"),
                 "kpi_id": st.column_config.TextColumn("Measured by KPI (its id)"),
+                "leads_to": st.column_config.TextColumn("Leads to", width="medium"),
                 "updated_on": st.column_config.DateColumn("Updated on", format="YYYY-MM-DD"),
             },
         )

@@ -8,10 +8,10 @@ import pandas as pd
 
 from het.charts import palette
 from het.format import format_value
-from het.periods import period_year
 from het.stats.benchmark import NOT_COMPARED
-from het.stats.kpi import kpi_verdict_text, kpi_verdicts
+from het.stats.kpi import kpi_verdict_text
 from het.views.indicator import DEPRIVATION_PREFERENCE, gap_summary, gap_verdict
+from het.views.workstreams import kpi_value_text
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 ENGLAND = "E92000001"
@@ -175,48 +175,29 @@ def principle_gap_table(
 # --- workstreams and KPIs ------------------------------------------------------------------------
 
 
-def _kpi_number(value, unit) -> str:
-    """A KPI value with its unit; KPIs carry no decimals setting, so up to two places, as needed."""
-    if value is None or pd.isna(value):
-        return "–"
-    decimals = next((d for d in (0, 1) if round(float(value), d) == round(float(value), 2)), 2)
-    return format_value(float(value), unit=unit if isinstance(unit, str) else "", decimals=decimals)
+def kpi_table(judged: pd.DataFrame) -> pd.DataFrame:
+    """A workstream's KPIs: baseline, latest and target with their periods, progress, where the values come
+    from, and owner.
 
-
-def _with_period(text: str, period) -> str:
-    return f"{text} ({period})" if isinstance(period, str) and period and text != "–" else text
-
-
-def kpi_table(kpis: pd.DataFrame) -> pd.DataFrame:
-    """A workstream's KPIs: baseline, latest and target with their periods, progress, and owner.
-
-    Progress is the on-track verdict of het.stats.kpi (docs/methods.md, "Workstream KPIs: on track or
-    not"), the same rule as the Workstreams pages.
+    judged is het.views.workstreams.kpi_table's frame, as the Workstream page shows it: a KPI linked to an
+    indicator takes its baseline and latest value from the loaded data, and Progress is its on-track verdict
+    (het.stats.kpi; docs/methods.md, "Workstream KPIs: on track or not"). Nothing is judged again here.
     """
-    judged = (
-        kpi_verdicts(
-            kpis.assign(
-                baseline_time=[period_year(p) for p in kpis["baseline_period"]],
-                latest_time=[period_year(p) for p in kpis["latest_period"]],
-                target_time=[period_year(p) for p in kpis["target_period"]],
-                unit=kpis["unit"].fillna(""),
-            )
-        )
-        if len(kpis)
-        else kpis.assign(verdict=[])
-    )
     records = [
         {
             "KPI": r.name,
-            "Baseline": _with_period(_kpi_number(r.baseline, r.unit), r.baseline_period),
-            "Latest": _with_period(_kpi_number(r.latest, r.unit), r.latest_period),
-            "Target": _with_period(_kpi_number(r.target, r.unit), r.target_period),
+            "Baseline": kpi_value_text(r.baseline, r.unit, r.decimals, r.baseline_period),
+            "Latest": kpi_value_text(r.latest, r.unit, r.decimals, r.latest_period),
+            "Target": kpi_value_text(r.target, r.unit, r.decimals, r.target_period),
             "Progress": kpi_verdict_text(r.verdict),
+            "Values from": r.values_from,
             "Owner": r.owner if isinstance(r.owner, str) else "–",
         }
         for r in judged.itertuples(index=False)
     ]
-    return pd.DataFrame(records, columns=["KPI", "Baseline", "Latest", "Target", "Progress", "Owner"])
+    return pd.DataFrame(
+        records, columns=["KPI", "Baseline", "Latest", "Target", "Progress", "Values from", "Owner"]
+    )
 
 
 def workstream_table(workstreams: pd.DataFrame, kpis: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:

@@ -75,6 +75,7 @@ def register_table(register: pd.DataFrame) -> pd.DataFrame:
             "status": "Status",
             "withdrawn_at": "Withdrawn at (UTC)",
             "withdrawn_by": "Withdrawn by",
+            "withdrawal_note": "Withdrawal note",
             "sha256": "SHA-256",
         }
     )
@@ -94,6 +95,7 @@ def register_table(register: pd.DataFrame) -> pd.DataFrame:
             "Status",
             "Withdrawn at (UTC)",
             "Withdrawn by",
+            "Withdrawal note",
             "SHA-256",
         ]
     ]

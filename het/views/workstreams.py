@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from het.format import format_value
 from het.periods import period_year
 from het.stats.kpi import NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, TARGET_MET, kpi_verdicts
 from het.vocabulary import ACTION_STATUSES, NOT_YET_RECORDED
@@ -88,6 +89,15 @@ def kpi_table(kpis: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame.assign(verdict=[], expected=[], ahead_by=[], reason=[])
     return kpi_verdicts(frame)
+
+
+def kpi_value_text(value, unit, decimals, period) -> str:
+    """A KPI value as the KPI tables show it: '44.6 (2025/26)', with the decimals kpi_table gives it (the
+    indicator's where the value is from the data); an en dash for no value."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = format_value(float(value), unit=str(unit or ""), decimals=int(decimals))
+    return f"{text} ({period})" if isinstance(period, str) and period else text
 
 
 def kpi_group(verdict: str) -> str:
@@ -287,6 +297,22 @@ def action_register(actions: pd.DataFrame) -> pd.DataFrame:
     )[["Action", "Owner", "Partner organisation", "Status", "Due", "Latest update", "Updated on"]]
 
 
+HOW = {
+    "app": "edited in het",
+    "workbook": "workbook",
+    "revert": "undo",
+    "demo": "demonstration",
+    "kpi file": "KPI file",
+    "withdrawal": "withdrawal of",
+}
+
+
+def _how(origin: str, file_name) -> str:
+    """Where a change came from, in words, naming the file for the changes a file made."""
+    how = HOW.get(origin, origin)
+    return f"{how} {file_name}" if isinstance(file_name, str) and file_name else how
+
+
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """The edit history as people read it: change, when, who, what, from and to, and whether it was undone."""
     return pd.DataFrame(
@@ -298,7 +324,10 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
             "Field": history["field"],
             "From": history["previous_value"].fillna("(empty)"),
             "To": history["new_value"].fillna("(empty)"),
-            "How": history["origin"],
+            "How": [
+                _how(origin, name)
+                for origin, name in zip(history["origin"], history["file_name"], strict=True)
+            ],
             "Undone by change": history["reverted_by_change"],
         }
     )

@@ -64,11 +64,12 @@ def test_data_and_methods_lists_catalogue_and_register(app_env, demo_store):
     catalogue, register = (df.value for df in at.dataframe)  # the Indicators and Extract register tabs
     n_indicators = demo_store.cursor().execute("SELECT count(*) FROM indicators").fetchone()[0]
     assert len(catalogue) == n_indicators
-    demo = register[register["Loaded via"] == "demo"]  # the demo's values and its workstream KPIs
-    assert len(demo) == 2 and set(demo["Status"]) == {"active"}
+    demo = register[register["Loaded via"] == "demo"]  # the demo's values, workstream KPIs and workbook
+    assert sorted(demo["Format"]) == ["het_tidy", "kpi", "workbook"] and set(demo["Status"]) == {"active"}
     rows = demo_store.cursor().execute("SELECT count(*) FROM observations").fetchone()[0]
     kpis = demo_store.cursor().execute("SELECT count(*) FROM kpis").fetchone()[0]
-    assert sorted(demo["Rows loaded"]) == sorted([rows, kpis])
+    loaded = dict(zip(demo["Format"], demo["Rows loaded"], strict=True))
+    assert (loaded["het_tidy"], loaded["kpi"]) == (rows, kpis) and loaded["workbook"] > 0
     markdown = " ".join(m.value for m in at.markdown)
     assert "Open Government Licence v3.0" in markdown
     assert "Slope index of inequality (SII)" in markdown  # docs/methods.md is rendered

@@ -7,6 +7,7 @@ from app_charts import charts_and_tables
 from streamlit.testing.v1 import AppTest
 
 from het.ingest.kpis import commit_kpis, read_kpis
+from het.loads import load_extract
 from het.store import ROOT, Store
 
 APP = str(ROOT / "app.py")
@@ -150,6 +151,7 @@ Young people starting apprenticeships (%),40%,45%,50%,2024/25,Luton Council,"Emp
 Economically inactive residents (%),27,28,22,2024/25,DWP,"Employment, Skills and Work",low is good,2022/23
 Wellbeing sessions delivered,5,9,12,2024/25,Public health,"Employment, Skills and Work",,2022/23
 """
+KPI_NAMES = [line.split(",")[0] for line in KPI_FILE.decode().splitlines()[1:]]
 
 
 def test_loaded_kpis_show_baseline_latest_target_and_progress(store_copy):
@@ -165,12 +167,13 @@ def test_loaded_kpis_show_baseline_latest_target_and_progress(store_copy):
     at = open_principle(principle="3")
     kpis = next(df.value for df in at.dataframe if "KPI" in df.value.columns).set_index("KPI")
     assert kpis.loc["Firms accredited by the Good Business Charter", "Progress"] == "✓✓ target met"
-    assert kpis.loc["Firms accredited by the Good Business Charter", "Baseline"] == "10 (2022/23)"
+    assert kpis.loc["Firms accredited by the Good Business Charter", "Baseline"] == "10.0 (2022/23)"
     # no target year, so no trajectory to judge against (docs/methods.md, Workstream KPIs)
     assert kpis.loc["Young people starting apprenticeships (%)", "Progress"] == "○ no target"
-    assert kpis.loc["Young people starting apprenticeships (%)", "Latest"] == "45% (2024/25)"
+    assert kpis.loc["Young people starting apprenticeships (%)", "Latest"] == "45.0% (2024/25)"
     assert kpis.loc["Economically inactive residents (%)", "Progress"] == "○ no target"
     assert kpis.loc["Wellbeing sessions delivered", "Progress"] == "↕ not judged"  # no polarity recorded
+    assert set(kpis.loc[KPI_NAMES, "Values from"]) == {"as recorded for the KPI"}  # none is linked
     workstreams = at.dataframe[1].value.set_index("Workstream")
     with Store(store_copy) as store:  # the four loaded here beside the demonstration KPIs
         n = (
@@ -179,3 +182,61 @@ def test_loaded_kpis_show_baseline_latest_target_and_progress(store_copy):
             .fetchone()[0]
         )
     assert workstreams.filter(like="Employment, Skills and Work", axis=0)["KPIs"].tolist() == [str(n)]
+
+
+# A KPI linked to an indicator, loaded with a stale latest value (and an old period) that would meet its
+# target; the data's latest value for the indicator is newer and different.
+STALE_NAME = "Average Attainment 8 score"
+STALE_KPI_FILE = b"""Measure,Baseline,Latest,Target,Period,Owner,Workstream,Polarity,Baseline period,Target period,Indicator ID
+Average Attainment 8 score,40,47,46.3,2019/20,Schools,"Employment, Skills and Work",high is good,2013/14,2030,attainment8
+"""
+
+
+def kpi_row(at: AppTest, name: str):
+    """The row for one KPI in whichever of the page's tables lists it."""
+    table = next(
+        df.value for df in at.dataframe if "KPI" in df.value.columns and name in set(df.value["KPI"])
+    )
+    return table.set_index("KPI").loc[name]
+
+
+def test_a_linked_kpi_shows_the_datas_values_and_verdict_on_the_principle_and_workstream_pages(store_copy):
+    with Store(store_copy) as store:
+        parsed = read_kpis(
+            STALE_KPI_FILE,
+            file_name="stale_kpis.csv",
+            workstreams=store.query("workstream_names"),
+            indicators=store.query("indicator_catalogue"),
+        )
+        assert not parsed.problems.errors, parsed.problems.errors
+        load_extract(store, parsed, loaded_by="test", source_kind="cli")
+        loaded = rows(
+            store, "SELECT latest, latest_period FROM kpis WHERE kpi_id = 'average_attainment_8_score'"
+        )
+        (value, period, decimals) = rows(
+            store,
+            "SELECT o.value, o.period_label, i.decimals FROM current_observations o JOIN indicators i "
+            "USING (indicator_id) WHERE o.indicator_id = 'attainment8' AND o.area_code = $a "
+            "AND o.breakdown = 'total' AND o.sex = 'Persons' AND o.value IS NOT NULL "
+            "ORDER BY o.period_sort DESC LIMIT 1",
+            a=LUTON,
+        )[0]
+    assert loaded == [(47.0, "2019/20")]  # what the KPI file said
+    assert (value, period) != (47.0, "2019/20")
+    data_latest = f"{value:,.{decimals}f} ({period})"
+
+    principle = kpi_row(open_principle(principle="3"), STALE_NAME)
+    workstream_page = AppTest.from_file(APP, default_timeout=120).run()
+    workstream_page.switch_page("pages/workstream.py")
+    workstream_page.query_params["workstream"] = "employment_skills_work"
+    workstream_page.run()
+    assert not workstream_page.exception, [e.value for e in workstream_page.exception]
+    workstream = kpi_row(workstream_page, STALE_NAME)
+
+    assert principle["Latest"] == workstream["Latest"] == data_latest
+    assert principle["Baseline"] == workstream["Baseline"]
+    assert principle["Target"] == workstream["Target"]
+    assert principle["Progress"] == workstream["Verdict"]
+    assert principle["Progress"] != "✓✓ target met"  # the stale 47 would have met the 46.3 target
+    assert principle["Values from"] == workstream["Values from"]
+    assert principle["Values from"].startswith("the loaded data for")

@@ -4,6 +4,7 @@ accountability page."""
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,7 +51,10 @@ def test_the_overview_shows_every_workstream_at_a_glance(app_env, demo_store):
     table = at.dataframe[0].value.set_index("Workstream")
     n = demo_store.cursor().execute("SELECT count(*) FROM workstreams").fetchone()[0]
     assert len(table) == n
-    assert table.loc["Employment, Skills and Work", "Actions"] == "5 not yet recorded"
+    # the demonstration workbook gives the town's five actions a status each
+    assert table.loc["Employment, Skills and Work", "Actions"] == (
+        "1 not started · 1 on track · 1 at risk · 1 off track · 1 complete"
+    )
     assert table.loc["Employment, Skills and Work", "Chair"] == "not yet recorded"
     kpis = table.loc["Employment, Skills and Work", "KPIs"]
     assert kpis != "none recorded" and ("on track" in kpis or "off track" in kpis)
@@ -91,16 +95,17 @@ def test_a_lead_edits_an_action_sees_it_in_the_history_and_can_undo_it(store_cop
     assert any(s.value.startswith("Saved change") for s in at.success)
     history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
     row = history.iloc[0]
-    assert (row["Who"], row["Field"], row["From"], row["To"]) == (
+    assert (row["Who"], row["Field"], row["From"], row["To"], row["How"]) == (
         "lena",
         "status",
-        "not yet recorded",
+        "on track",  # as the demonstration workbook left it
         "at risk",
+        "edited in het",
     )
     at.button(key="ws_revert").click().run()
     assert not at.exception, [e.value for e in at.exception]
     history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
-    assert history.iloc[0]["How"] == "revert" and history.iloc[0]["To"] == "not yet recorded"
+    assert history.iloc[0]["How"] == "undo" and history.iloc[0]["To"] == "on track"
 
 
 def test_a_bad_edit_says_where_and_saves_nothing(store_copy, lead_accounts):
@@ -109,7 +114,8 @@ def test_a_bad_edit_says_where_and_saves_nothing(store_copy, lead_accounts):
     at.session_state[key] = {"edited_rows": {"1": {"title": ""}}, "added_rows": [], "deleted_rows": []}
     at.button(key=f"save_actions_{ESW}").click().run()
     assert any("Nothing was saved" in e.value and "row 2, column 'Action'" in e.value for e in at.error)
-    assert not any("Undone by change" in df.value.columns for df in at.dataframe)  # no history yet
+    history = next(df.value for df in at.dataframe if "Undone by change" in df.value.columns)
+    assert "lena" not in set(history["Who"])  # only the demonstration workbook's changes
 
 
 def test_accountability_lists_every_item_with_its_owner_and_what_needs_attention(app_env, demo_store):
@@ -122,8 +128,12 @@ def test_accountability_lists_every_item_with_its_owner_and_what_needs_attention
         for t in ("actions", "kpis", "logic_model_items")
     )  # noqa: S608
     assert len(table) == expected
-    actions = table[table["Kind"] == "action"]
-    assert actions["Needs attention"].str.contains("no owner").all()  # the town's material names no owners
+    actions = table[table["Kind"] == "action"].set_index("Status")
+    # the demonstration workbook names an owner for each (the town's material names none)
+    assert not actions["Needs attention"].str.contains("no owner").any()
+    assert actions["Owner"].str.startswith("Demonstration owner").all()
+    assert "no update for 90 days" in actions.at["off track", "Needs attention"]  # updated 2025-11-28
+    assert actions.at["complete", "Needs attention"] == ""  # a complete action needs nothing
     at.toggle(key="acc_attention").set_value(True).run()
     assert len(at.dataframe[0].value) <= expected
 
@@ -152,7 +162,7 @@ def test_a_lead_keeps_a_logic_model_item_current(store_copy, lead_accounts):
     assert (row["Who"], row["Field"], row["From"], row["To"]) == (
         "lena",
         "owner",
-        "(empty)",
+        "Demonstration owner",
         "Public health team",
     )
     assert row["Item"].startswith("logic model item employment_skills_work:")
@@ -160,3 +170,45 @@ def test_a_lead_keeps_a_logic_model_item_current(store_copy, lead_accounts):
 
     items = get_store().query("workstream_logic_items", workstream_id=ESW)
     assert (items["owner"] == "Public health team").sum() == 1
+
+
+def test_a_lead_adds_a_logic_model_item_and_links_an_item_to_it(store_copy, lead_accounts):
+    at = sign_in(open_page("pages/workstream.py", workstream=ESW), "lena")
+    key = f"logic_editor_{ESW}"
+    at.session_state[key] = {
+        "edited_rows": {},
+        "added_rows": [{"stage": "outputs", "text": "Employers signed up to the charter", "owner": "lena"}],
+        "deleted_rows": [],
+    }
+    at.button(key=f"save_logic_{ESW}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Saved change") for s in at.success)
+    from het.ui.data import get_store  # the app's own connection (same process)
+
+    items = get_store().query("workstream_logic_items", workstream_id=ESW).set_index("ref")
+    assert items.at["outputs 2", "text"] == "Employers signed up to the charter"
+    # the first activity (row 0 in stage order) now also leads to the new output; the diagram draws it
+    first = items.index.get_loc("activities 1")
+    at.session_state[key] = {
+        "edited_rows": {str(first): {"leads_to": "outputs 1, outputs 2"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"save_logic_{ESW}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    links = get_store().query("workstream_logic_links", workstream_id=ESW)
+    assert f"{ESW}:outputs:2" in set(links.loc[links["from_item"] == f"{ESW}:activities:1", "to_item"])
+    chart = next(c for c in at.get("vega_lite_chart") if "logic_pick" in c.proto.spec)
+    drawn = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas()  # the diagram's own rows
+    assert "Employers signed up to the charter" in set(drawn["text"])
+    arrows = drawn[drawn["from_item"].notna()]
+    assert ((arrows["from_item"] == f"{ESW}:activities:1") & (arrows["to_item"] == f"{ESW}:outputs:2")).any()
+
+    # a link backwards is refused with its row and column, and nothing changes
+    at.session_state[key] = {
+        "edited_rows": {str(first): {"leads_to": "inputs 1"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"save_logic_{ESW}").click().run()
+    assert any("column 'Leads to'" in e.value and "not at a later stage" in e.value for e in at.error)

@@ -11,6 +11,7 @@ import pytest
 from het.derived.gaps import deprivation_gaps
 from het.views import indicator as view
 from het.views import principle as principle_view
+from het.views import workstreams as workstreams_view
 
 LUTON, ENGLAND, REGION = "E06000032", "E92000001", "E12000006"
 
@@ -519,6 +520,8 @@ def test_workstream_and_kpi_tables_say_what_is_missing():
             {
                 "workstream_id": "b",
                 "name": "Homes retrofitted",
+                "indicator_id": None,
+                "indicator_name": None,
                 "unit": None,
                 "polarity": "high is good",
                 "baseline": 100.0,
@@ -539,13 +542,63 @@ def test_workstream_and_kpi_tables_say_what_is_missing():
     assert table["Chair"].tolist() == ["not recorded", "Council"]
     assert table["KPIs"].tolist() == ["none loaded yet", "1"]
     assert table["Actions"].tolist() == [1, 0]
-    assert principle_view.kpi_table(kpis).iloc[0].to_dict() == {
+    judged = workstreams_view.kpi_table(kpis, KPI_SERIES.iloc[:0])
+    assert principle_view.kpi_table(judged).iloc[0].to_dict() == {
         "KPI": "Homes retrofitted",
-        "Baseline": "100 (2022/23)",
-        "Latest": "150 (2024/25)",
-        "Target": "400 (2030)",
+        "Baseline": "100.0 (2022/23)",
+        "Latest": "150.0 (2024/25)",
+        "Target": "400.0 (2030)",
         "Progress": "✗ off track",  # 150 against 175 expected by 2024 on the way from 100 (2022) to 400 (2030)
+        "Values from": "as recorded for the KPI",
         "Owner": "–",
+    }
+
+
+KPI_SERIES = pd.DataFrame(
+    {
+        "indicator_id": ["attainment8"] * 3,
+        "period_label": ["2022/23", "2023/24", "2024/25"],
+        "period_sort": [20220000, 20230000, 20240000],
+        "sex": ["Persons"] * 3,
+        "age": ["15-16 yrs"] * 3,
+        "value": [44.0, 44.8, 45.04],
+        "decimals": [1] * 3,
+    }
+)
+
+
+def test_principle_kpis_show_the_workstream_pages_values_and_verdict_not_the_loaded_ones():
+    # Loaded (stale) values say the target is met; the data say it is only on track.
+    kpis = pd.DataFrame(
+        [
+            {
+                "kpi_id": "attainment_8",
+                "workstream_id": "esw",
+                "name": "Attainment 8",
+                "indicator_id": "attainment8",
+                "indicator_name": "Attainment 8",
+                "unit": None,
+                "polarity": "high is good",
+                "baseline": 40.0,
+                "baseline_period": "2022/23",
+                "latest": 47.0,
+                "latest_period": "2023/24",
+                "target": 46.0,
+                "target_period": "2030",
+                "owner": "Schools",
+            }
+        ]
+    )
+    judged = workstreams_view.kpi_table(kpis, KPI_SERIES)
+    assert (judged["latest"].iloc[0], judged["verdict"].iloc[0]) == (45.04, "on track")
+    assert principle_view.kpi_table(judged).iloc[0].to_dict() == {
+        "KPI": "Attainment 8",
+        "Baseline": "44.0 (2022/23)",
+        "Latest": "45.0 (2024/25)",
+        "Target": "46.0 (2030)",
+        "Progress": "✓ on track",  # 45.04 against 44.5 expected by 2024 from 44.0 (2022) to 46.0 (2030)
+        "Values from": "the loaded data for Attainment 8",
+        "Owner": "Schools",
     }
 
 
