@@ -62,7 +62,14 @@ display = shown.drop(columns=["workstream_id", "item_id"]).rename(
         "needs attention": "Needs attention",
     }
 )
-st.dataframe(display.fillna({"Owner": "no owner"}), hide_index=True, width="stretch", key="accountability")
+# text cells with nothing recorded read as a dash, not "None" (an owner's absence is said in words)
+blank = {c: "–" for c in ("Partner", "Due", "Status") if c in display.columns}
+st.dataframe(
+    display.astype({c: object for c in blank}).fillna({"Owner": "no owner", **blank}),
+    hide_index=True,
+    width="stretch",
+    key="accountability",
+)
 st.download_button(
     f"Download this table ({len(display)} rows, CSV)",
     safe_csv_bytes(display),

@@ -1,6 +1,8 @@
 """One workstream: its logic model, actions register, KPIs against their targets, Prize projects and the
 gaps of the indicators it serves, with the history of every change. Leads and analysts edit it here."""
 
+from datetime import date
+
 import streamlit as st
 
 from het.ui import workstream_panels as panels
@@ -17,6 +19,8 @@ workstream = url_choice("workstream", list(names), label="Workstream", format_fu
 row = reads.workstreams.set_index("workstream_id").loc[workstream]
 header.title(f"What is {row['name']} doing, and is it working?")
 header.caption(str(row["description"]))
+with header:
+    panels.status_strip(reads, workstream, today=date.today())
 principles = set(int(p) for p in (row["principles"] if row["principles"] is not None else []))
 
 panels.logic_model_card(reads, workstream, str(row["name"]))

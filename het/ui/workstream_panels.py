@@ -37,6 +37,21 @@ def overview(reads: WorkstreamReads, *, today: date, stale_days: int) -> pd.Data
     return table
 
 
+def status_strip(reads: WorkstreamReads, workstream_id: str, *, today: date) -> None:
+    """The workstream's status at a glance, as the overview counts it: actions by status, KPIs by verdict,
+    the last update and the items with none for STALE_DAYS."""
+    table = overview(reads, today=today, stale_days=view.STALE_DAYS).set_index("workstream_id")
+    row = table.loc[workstream_id]
+    cells = [
+        ("Actions", row["Actions"]),
+        ("KPIs", row["KPIs"]),
+        ("Last update", str(row["Last update"]) if row["Last update"] is not None else NOT_YET_RECORDED),
+        (f"No update for {view.STALE_DAYS} days", f"{int(row['Stale items'])} open item(s)"),
+    ]
+    for column, (label, value) in zip(st.columns([3, 2, 1, 1]), cells, strict=True):
+        column.markdown(f"**{label}**  \n{value}")
+
+
 def logic_model_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
     items = reads.logic_items[reads.logic_items["workstream_id"] == workstream_id]
     links = reads.logic_links[reads.logic_links["workstream_id"] == workstream_id]

@@ -1,7 +1,9 @@
-"""A real het server on a fresh temporary store, and headless Debian Chromium driven by Playwright."""
+"""Real het servers (one on a fresh temporary store, one with local accounts on a copy of the demo store),
+and headless Debian Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -9,10 +11,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from het.auth import add_user
 from het.store import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -28,6 +33,16 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@dataclasses.dataclass(frozen=True)
+class AccountsServer:
+    """A het server with local accounts: its URL, and the names and (shared) password of its accounts."""
+
+    url: str
+    lead: str = "lena"
+    viewer: str = "victor"
+    password: str = "a-long-password"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,14 +56,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """`streamlit run app.py` on a new, empty store: the first request builds it like a fresh install."""
-    store = tmp_path_factory.mktemp("browser-store") / "het.duckdb"
+@contextmanager
+def _serving(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 with these environment variables; yields its URL
+    once it answers its health check, and stops it afterwards."""
     port = _free_port()
-    # No accounts and served on 127.0.0.1 only: the browser is the single local analyst.
-    env = {**os.environ, "HET_DB": str(store), "HET_USERS_FILE": str(store.parent / "no-accounts.json")}
-    log = (tmp_path_factory.mktemp("server-log") / "streamlit.log").open("w")
+    log = (log_dir / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -66,28 +79,58 @@ def app_server(tmp_path_factory):
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"het server did not become healthy on {url}; see {log.name}")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"het server did not become healthy on {url}; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """`streamlit run app.py` on a new, empty store: the first request builds it like a fresh install."""
+    store = tmp_path_factory.mktemp("browser-store") / "het.duckdb"
+    # No accounts and served on 127.0.0.1 only: the browser is the single local analyst.
+    env = {"HET_DB": str(store), "HET_USERS_FILE": str(store.parent / "no-accounts.json")}
+    with _serving(env, tmp_path_factory.mktemp("server-log")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def accounts_server(tmp_path_factory, demo_store_path):
+    """`streamlit run app.py` with local accounts, on its own copy of the demo store and its own port.
+
+    The users file holds a workstream lead and a viewer; with accounts the browser starts signed out and
+    signs in through the sidebar's sign-in form. Yields an AccountsServer (its URL and the accounts).
+    """
+    folder = tmp_path_factory.mktemp("accounts-store")
+    store = folder / "het.duckdb"
+    shutil.copyfile(demo_store_path, store)  # edits here leave the session's demo store alone
+    users = folder / "users.json"
+    accounts = AccountsServer(url="")
+    add_user(accounts.lead, accounts.password, role="lead", path=users)
+    add_user(accounts.viewer, accounts.password, role="viewer", path=users)
+    env = {"HET_DB": str(store), "HET_USERS_FILE": str(users)}
+    with _serving(env, tmp_path_factory.mktemp("accounts-server-log")) as url:
+        yield dataclasses.replace(accounts, url=url)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ accountability page."""
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -212,3 +214,11 @@ def test_a_lead_adds_a_logic_model_item_and_links_an_item_to_it(store_copy, lead
     }
     at.button(key=f"save_logic_{ESW}").click().run()
     assert any("column 'Leads to'" in e.value and "not at a later stage" in e.value for e in at.error)
+
+
+def test_a_workstream_page_says_its_status_at_a_glance_under_its_title(store_copy, lead_accounts):
+    at = open_page("pages/workstream.py", workstream=ESW)
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Actions**" in text and "1 on track · 1 at risk" in text  # as the overview counts them
+    assert re.search(r"\*\*Last update\*\*  \n\d{4}-\d{2}-\d{2}", text)  # a date, as on the overview
+    assert re.search(r"\*\*No update for 90 days\*\*  \n\d+ open item", text)
