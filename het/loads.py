@@ -295,7 +295,11 @@ def save_workstream_edits(
     changes = edits.diff_edits(kind, current, edited, workstream_id=workstream_id)
     if changes.empty:
         return EditResult(None, 0, 0)
-    problems = edits.check_edits(kind, changes, where=where, sheet=sheet, after=edited)
+    known = {
+        "indicator": set(store.query("indicator_catalogue")["indicator_id"]),
+        "kpi": set(workstream_items(store, workstream_id)["kpi"]["kpi_id"]),
+    }
+    problems = edits.check_edits(kind, changes, where=where, sheet=sheet, after=edited, known=known)
     if problems.errors:
         raise ExtractRejected(problems.errors)
     with store.transaction() as cur:

@@ -110,12 +110,21 @@ class WorkbookPreview:
 
 
 def read_workbook(
-    content: bytes, *, file_name: str, workstream_id: str, current: dict[str, pd.DataFrame]
+    content: bytes,
+    *,
+    file_name: str,
+    workstream_id: str,
+    current: dict[str, pd.DataFrame],
+    indicators: set[str] | None = None,
 ) -> WorkbookPreview:
     """Read a workstream workbook back and preview its changes against `current` (kind -> the items now).
 
-    Nothing is written: het.loads.commit_workbook keeps a preview with no errors.
+    Nothing is written: het.loads.commit_workbook keeps a preview with no errors. indicators: the
+    catalogue's ids, to check what a logic-model item is measured by (its KPI must be one in `current`).
     """
+    known = (
+        None if indicators is None else {"indicator": set(indicators), "kpi": set(current["kpi"]["kpi_id"])}
+    )
     preview = WorkbookPreview(file_name)
     for kind in KINDS:
         sheet = SHEETS[kind]
@@ -168,6 +177,7 @@ def read_workbook(
             sheet=sheet,
             after=edited,
             after_rows=rows,
+            known=known,
         )
         preview.problems.items.extend(checked.items)
         if len(changes):

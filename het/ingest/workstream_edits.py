@@ -77,8 +77,8 @@ LOGIC_ITEMS = EditableTable(
         ("stage", "Stage", "stage"),
         ("text", "Item", "required text"),
         ("owner", "Owner", "text"),
-        ("indicator_id", "Measured by indicator", "text"),
-        ("kpi_id", "Measured by KPI", "text"),
+        ("indicator_id", "Measured by indicator", "indicator"),
+        ("kpi_id", "Measured by KPI", "kpi"),
         ("leads_to", "Leads to", "links"),
         ("updated_on", "Updated on", "date"),
     ),
@@ -171,11 +171,14 @@ def check_edits(
     sheet: str | None = None,
     after: pd.DataFrame | None = None,
     after_rows=None,
+    known: dict[str, set[str]] | None = None,
 ) -> Problems:
     """Every edit that cannot be kept, as an error naming where (the page or the workbook), row and column.
 
     after: the rows as they would be after the edits (to check that a KPI target has a unit), numbered
     in messages by after_rows (their spreadsheet rows) when given, else 1, 2, ...
+    known: the ids an item may be measured by ("indicator": the catalogue's, "kpi": the workstream's KPIs);
+    without it, those are not checked.
     """
     table = TABLES[kind]
     shown = {column: name for column, name, _ in table.fields}
@@ -205,6 +208,11 @@ def check_edits(
             message = "an item's stage cannot change: add a new item at the other stage instead"
         elif kind_ == "stage" and value not in LOGIC_STAGES:
             message = f"'{value or ''}' is not a stage: use one of {', '.join(LOGIC_STAGES)}"
+        elif kind_ in ("indicator", "kpi") and value is not None and known and value not in known[kind_]:
+            what = (
+                "an indicator in the catalogue" if kind_ == "indicator" else "one of this workstream's KPIs"
+            )
+            message = f"'{value}' is not {what}: use its id (the Indicator page and the KPI table show them)"
         elif kind_ == "links" and value is not None:
             here = str(change.item_id).rsplit(":", 2)[1] if change.item_id else new_stages.get(change.row)
             message = _links_problem(value, here, after)

@@ -341,6 +341,7 @@ def offline_card(workstream_id: str, name: str) -> None:
             file_name=upload.name,
             workstream_id=workstream_id,
             current=workstream_items(store, workstream_id),
+            indicators=set(store.query("indicator_catalogue")["indicator_id"]),
         )
         if preview.problems.errors:
             st.error(

@@ -41,7 +41,13 @@ def edited_workbook(content: bytes, sheet: str, cell: str, value) -> bytes:
 
 
 def preview_of(store, content: bytes):
-    return read_workbook(content, file_name="esw.xlsx", workstream_id=WS, current=workstream_items(store, WS))
+    return read_workbook(
+        content,
+        file_name="esw.xlsx",
+        workstream_id=WS,
+        current=workstream_items(store, WS),
+        indicators=set(store.query("indicator_catalogue")["indicator_id"]),
+    )
 
 
 def test_the_workbook_has_instructions_and_one_sheet_per_table(store):
@@ -194,3 +200,14 @@ def test_logic_model_items_and_links_are_added_and_checked_by_workbook(store):
     assert f"row {activity_row}, column 'Leads to': there is no item 'outputs 9'" in messages
     assert f"row {impact_row}, column 'Leads to': 'inputs 1' is not at a later stage than impact" in messages
     assert "row 2, column 'Stage': an item's stage cannot change" in messages
+
+    # what measures an item must exist: an indicator of the catalogue, a KPI of this workstream
+    bad = edited_workbook(
+        exported(store), "Logic model", cell_of(bad, "Logic model", "Measured by indicator", 2), "no_such"
+    )
+    bad = edited_workbook(
+        bad, "Logic model", cell_of(bad, "Logic model", "Measured by KPI", 3), "no_such_kpi"
+    )
+    messages = " ".join(str(p) for p in preview_of(store, bad).problems.errors)
+    assert "row 2, column 'Measured by indicator': 'no_such' is not an indicator in the catalogue" in messages
+    assert "row 3, column 'Measured by KPI': 'no_such_kpi' is not one of this workstream's KPIs" in messages
