@@ -6,18 +6,31 @@ Modes, in order of precedence:
 - "accounts": local accounts exist (managed with `python -m het users add|remove|list`).
 - "single analyst": no accounts and the app is served on localhost only: the one local user is the analyst.
 - "disabled": no accounts and the app is served on another address: uploads are off, and the page says why.
+- "misconfigured": a secrets file exists but cannot be read (single sign-on was intended): nobody signs in,
+  nothing can be changed, and every page says which file is wrong. het fails closed, never open.
+
+The single-analyst mode trusts the address het listens on: served on localhost, whoever reaches it is on
+this computer. It must not sit behind a proxy (a proxy on this computer makes every remote visitor local).
+
+Password guessing is slowed per account and per client (Throttle): after FREE_FAILURES wrong passwords in a
+row, each further attempt waits twice as long as the last (up to MAX_LOCK_S), logged on the "het.auth"
+logger. Unknown and known user names cost one scrypt each, so the time taken does not say which exist.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from het.store import ROOT, now_utc
@@ -30,6 +43,10 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 
 OIDC, ACCOUNTS, SINGLE_ANALYST, DISABLED = "oidc", "accounts", "single analyst", "disabled"
+MISCONFIGURED = "misconfigured"
+# Guessing: wrong passwords allowed in a row before the waits start, the first wait, and the longest.
+FREE_FAILURES, FIRST_LOCK_S, MAX_LOCK_S = 5, 30.0, 15 * 60.0
+log = logging.getLogger("het.auth")
 SINGLE_ANALYST_NAME = "local analyst"
 
 
@@ -89,8 +106,11 @@ def read_accounts(path: Path | None = None) -> dict[str, dict]:
 def _write_accounts(accounts: dict[str, dict], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"users": accounts}, indent=2, sort_keys=True), encoding="utf-8")
-    os.chmod(temporary, 0o600)
+    temporary.unlink(missing_ok=True)
+    # created readable by its owner only from the first byte (never briefly world-readable)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(json.dumps({"users": accounts}, indent=2, sort_keys=True))
     temporary.replace(path)  # atomic: a crash never leaves a half-written accounts file
 
 
@@ -117,13 +137,99 @@ def remove_user(name: str, *, path: Path | None = None) -> None:
     _write_accounts(accounts, path)
 
 
+@functools.cache
+def _timing_equaliser() -> str:
+    """A stored-form hash to check unknown names against: one scrypt, as for a known name."""
+    return hash_password(secrets.token_hex(16))
+
+
+@dataclass
+class Throttle:
+    """Wrong passwords in a row per key (an account, or a client), and until when the key must wait."""
+
+    failures: dict[str, int] = field(default_factory=dict)
+    locked_until: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_s(self, keys: list[str], now: float) -> float:
+        """Seconds before any of the keys may try again (0: now)."""
+        with self.lock:
+            return max([self.locked_until.get(k, 0.0) - now for k in keys] + [0.0])
+
+    def failed(self, keys: list[str], now: float) -> float:
+        """Record a wrong password for the keys; return the wait it sets (0 while still free)."""
+        longest = 0.0
+        with self.lock:
+            for key in keys:
+                n = self.failures.get(key, 0) + 1
+                self.failures[key] = n
+                if n > FREE_FAILURES:
+                    wait = min(FIRST_LOCK_S * 2 ** (n - FREE_FAILURES - 1), MAX_LOCK_S)
+                    self.locked_until[key] = now + wait
+                    longest = max(longest, wait)
+        return longest
+
+    def succeeded(self, keys: list[str]) -> None:
+        with self.lock:
+            for key in keys:
+                self.failures.pop(key, None)
+                self.locked_until.pop(key, None)
+
+
+THROTTLE = Throttle()  # one per process: every session of the app shares it
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in attempt gave: the user, or None with the message to show."""
+
+    user: User | None
+    message: str = ""
+
+
+def sign_in(
+    name: str,
+    password: str,
+    *,
+    client: str = "unknown client",
+    path: Path | None = None,
+    throttle: Throttle | None = None,
+    clock=time.monotonic,
+) -> SignIn:
+    """A sign-in attempt, slowed per account and per client after repeated wrong passwords (logged)."""
+    throttle = throttle or THROTTLE
+    keys = [f"account:{name.strip().lower()}", f"client:{client}"]
+    now = clock()
+    wait = throttle.wait_s(keys, now)
+    if wait > 0:
+        log.warning("sign-in refused while locked: account %r from %s (%.0f s left)", name, client, wait)
+        return SignIn(None, f"Too many wrong passwords: try again in {int(wait) + 1} seconds.")
+    user = authenticate(name, password, path=path)
+    if user is not None:
+        throttle.succeeded(keys)
+        log.info("signed in: %r (%s) from %s", user.name, user.role, client)
+        return SignIn(user)
+    locked = throttle.failed(keys, now)
+    log.warning("wrong user name or password: account %r from %s", name, client)
+    if locked:
+        log.warning("sign-in locked for %.0f s: account %r, client %s", locked, name, client)
+        return SignIn(None, f"Too many wrong passwords: try again in {int(locked)} seconds.")
+    return SignIn(None, "User name or password not recognised.")
+
+
 def authenticate(name: str, password: str, *, path: Path | None = None) -> User | None:
-    """The user when the name and password match a local account, else None."""
+    """The user when the name and password match a local account, else None (unthrottled: see sign_in)."""
     account = read_accounts(path).get(name)
     if account is None:
-        verify_password(password, hash_password("timing-equaliser"))  # same cost for unknown names
+        verify_password(password, _timing_equaliser())  # the same one scrypt as a known name
         return None
     return User(name, account["role"]) if verify_password(password, account["password"]) else None
+
+
+def account_now(name: str, *, path: Path | None = None) -> User | None:
+    """The account as it stands in the accounts file now (its current role), or None if it was removed."""
+    account = read_accounts(path).get(name)
+    return None if account is None else User(name, account["role"])
 
 
 def is_local_address(address: str | None) -> bool:
@@ -131,7 +237,15 @@ def is_local_address(address: str | None) -> bool:
     return (address or "").strip().lower() in LOCAL_ADDRESSES
 
 
-def sign_in_mode(*, oidc_configured: bool, accounts_exist: bool, server_address: str | None) -> str:
+def sign_in_mode(
+    *,
+    oidc_configured: bool,
+    accounts_exist: bool,
+    server_address: str | None,
+    secrets_error: str | None = None,
+) -> str:
+    if secrets_error:
+        return MISCONFIGURED
     if oidc_configured:
         return OIDC
     if accounts_exist:
@@ -140,6 +254,10 @@ def sign_in_mode(*, oidc_configured: bool, accounts_exist: bool, server_address:
 
 
 MODE_EXPLANATIONS = {
+    MISCONFIGURED: (
+        "Sign-in is switched off because the secrets file cannot be read: {error}. Nothing can be loaded or "
+        "edited until it is fixed (see README, 'Who may load, who may edit'); then restart het."
+    ),
     SINGLE_ANALYST: (
         "No accounts are set up and het is served on this computer only, so you are the single local analyst. "
         "Add accounts with `python -m het users add NAME` before serving het to others."

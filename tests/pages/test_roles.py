@@ -1,10 +1,12 @@
-"""Who sees the load and withdraw controls: signed out, signed in, single local analyst, disabled."""
+"""Who sees the load and withdraw controls: signed out, signed in, single local analyst, disabled, a demoted
+or removed analyst in an open session, and a malformed secrets file (fails closed)."""
 
 from __future__ import annotations
 
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from het.auth import add_user, remove_user
 from het.store import ROOT
 
 APP = str(ROOT / "app.py")
@@ -77,3 +79,34 @@ def test_no_accounts_on_localhost_runs_as_the_single_analyst(store_copy, monkeyp
     assert any("local analyst" in c.value for c in at.sidebar.caption)
     assert has_withdraw(at)
     assert at.button(key="withdraw_button").disabled  # until the analyst ticks the confirmation
+
+
+def test_a_demoted_analyst_loses_withdraw_in_the_open_session(store_copy, accounts):
+    at = sign_in(data_and_methods(), "alice", "a-long-password")
+    assert has_withdraw(at)
+    add_user("alice", "a-long-password", role="viewer", path=accounts)  # demoted while signed in
+    at.run()
+    assert not has_withdraw(at)
+    assert any("**alice** (viewer)" in c.value for c in at.sidebar.caption)
+    remove_user("alice", path=accounts)  # and then removed: signed out
+    at.run()
+    assert not has_withdraw(at)
+    assert not any("alice" in c.value for c in at.sidebar.caption)
+
+
+def test_a_malformed_secrets_file_fails_closed_and_says_which_file(store_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("HET_USERS_FILE", str(tmp_path / "none.json"))  # would be the single local analyst
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback\n', encoding="utf-8")
+    previous = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        at = data_and_methods()
+    finally:
+        config.set_option("secrets.files", previous)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not has_withdraw(at)
+    assert any(
+        "Sign-in is off" in e.value and str(secrets) in e.value and "cannot be read" in e.value
+        for e in at.sidebar.error
+    )
