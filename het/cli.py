@@ -17,10 +17,11 @@ from het.loads import (
     load_demo,
     load_extract,
     prepare_store,
+    refresh_statistics,
     reload_reference,
     withdraw_extract,
 )
-from het.store import Store, StoreLockedError, default_db_path
+from het.store import Store, StoreUnavailableError, default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             return args.handler(None, args)
         with Store(args.db) as store:
             return args.handler(store, args)
-    except StoreLockedError as exc:
+    except StoreUnavailableError as exc:
         print(f"het: {exc}", file=sys.stderr)
         return 3
     except (ValueError, FileNotFoundError) as exc:
@@ -94,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="tables, row counts, data version and extracts")
     status.set_defaults(handler=_status)
+
+    again = sub.add_parser(
+        "refresh", help="recompute every gap, trend and comparison (after a failed refresh)"
+    )
+    again.set_defaults(handler=_refresh)
 
     extracts = sub.add_parser("extracts", help="the extract register")
     ex_sub = extracts.add_subparsers(title="extract commands")
@@ -199,6 +205,18 @@ def _load(store: Store, args) -> int:
             file=sys.stderr,
         )
         return 4
+    return 0
+
+
+def _refresh(store: Store, args) -> int:
+    def report(done: int, total: int, label: str) -> None:
+        print(f"  {done}/{total} indicators ({label})")
+
+    outcome = refresh_statistics(store, progress=report)
+    if outcome.error:
+        print(f"het: the gap statistics could not be recomputed: {outcome.error}", file=sys.stderr)
+        return 4
+    print(f"het: recomputed the gap statistics (data version {store.data_version()})")
     return 0
 
 

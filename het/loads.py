@@ -196,6 +196,12 @@ def load_demo(store: Store) -> LoadResult:
     return result
 
 
+def refresh_statistics(store: Store, *, progress: Progress | None = None) -> RefreshResult:
+    """Recompute every derived result (after a refresh failed, or on request): `python -m het refresh` and
+    the analysts' button. A failure is recorded and returned, as for any refresh."""
+    return refresh(store, Touched.everything(), progress=progress)
+
+
 def add_local_indicator(store: Store, **metadata) -> dict:
     """Add an analyst's indicator to the catalogue (origin 'local'); no derived result depends on it yet."""
     return local_indicators.add_local_indicator(store, **metadata)

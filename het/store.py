@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,8 +33,31 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
-class StoreLockedError(RuntimeError):
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be used as asked; the message says why and what to do."""
+
+
+class StoreLockedError(StoreUnavailableError):
     """The store file is held by another process (usually the running app)."""
+
+
+class StoreReadOnlyError(StoreUnavailableError):
+    """The store file or its folder cannot be written."""
+
+
+class StoreBusyError(StoreUnavailableError):
+    """Another change held the store for longer than a writer waits (WRITE_WAIT_S)."""
+
+
+# How long a change waits for another change in this process to finish before giving up (seconds).
+WRITE_WAIT_S = 300.0
+
+
+def _unwritable(path: Path, exc: BaseException) -> StoreReadOnlyError:
+    return StoreReadOnlyError(
+        f"het cannot write to its store {path}: the file or its folder is read-only or not permitted "
+        f"({exc}). Make them writable by the user running het, or set HET_DB to a writable location."
+    )
 
 
 def default_db_path() -> Path:
@@ -75,8 +99,14 @@ class Store:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else default_db_path()
         self.read_only = read_only
+        # Changes in this process take turns (two sessions committing at once would otherwise conflict);
+        # reentrant, so a change may record its progress in transactions of its own meanwhile.
+        self._write_lock = threading.RLock()
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _unwritable(self.path, exc) from exc
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -85,9 +115,12 @@ class Store:
                     f"The het store {self.path} is in use by another process (is the het app running?). "
                     "Stop that process first, or set HET_DB to another store file."
                 ) from exc
-            raise
+            raise _unwritable(self.path, exc) from exc
         if not read_only:
-            self.migrate()
+            try:
+                self.migrate()
+            except duckdb.IOException as exc:
+                raise _unwritable(self.path, exc) from exc
 
     # -- connection -------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -172,18 +205,29 @@ class Store:
         """One transaction on a fresh cursor: commit and bump the data version, or roll back."""
         if self.read_only:
             raise PermissionError(f"the store {self.path} was opened read-only")
+        if not self._write_lock.acquire(timeout=WRITE_WAIT_S):
+            raise StoreBusyError(
+                f"Another change has been writing to the store for over {WRITE_WAIT_S:.0f} seconds: nothing "
+                "was changed. Wait for it to finish (the pages say when statistics are being updated), then try "
+                "again."
+            )
         cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
         try:
-            if bump_version:  # first, so work inside the transaction sees the version it will commit as
-                cur.execute(read_query("bump_data_version"))
-            yield cur
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if bump_version:  # first, so work inside the transaction sees the version it will commit as
+                    cur.execute(read_query("bump_data_version"))
+                yield cur
+                cur.execute("COMMIT")
+            except duckdb.IOException as exc:
+                cur.execute("ROLLBACK")
+                raise _unwritable(self.path, exc) from exc
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
         finally:
             cur.close()
+            self._write_lock.release()
 
 
 def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

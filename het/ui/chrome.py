@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from het.ui.data import authority_name, demo_is_active, derived_problem, refresh_progress
+from het.loads import refresh_statistics
+from het.ui.auth import current_user
+from het.ui.data import authority_name, demo_is_active, derived_problem, get_store, refresh_progress
 
 PRODUCT = "Health Equity Town monitor"
 
@@ -35,6 +37,19 @@ def show_demo_banner() -> None:
     elif problem := derived_problem():
         st.error(
             f"**The gap statistics could not be refreshed after the last change** ({problem}). Values and "
-            "the extract register are current; gaps, trends and comparisons are not. Tell the het maintainers.",
+            "the extract register are current; gaps, trends and comparisons are not. An analyst can recompute "
+            "them here or with `python -m het refresh`; if that fails too, tell the het maintainers.",
             icon=":material/error:",
         )
+        user = current_user()
+        if (
+            user is not None
+            and user.is_analyst
+            and st.button("Recompute the statistics now", key="recompute")
+        ):
+            with st.spinner("Recomputing gaps, trends and comparisons for every indicator ..."):
+                outcome = refresh_statistics(get_store())
+            if outcome.error:
+                st.error(f"The recomputation failed too: {outcome.error}", icon=":material/error:")
+            else:
+                st.rerun()

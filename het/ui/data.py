@@ -13,7 +13,7 @@ import streamlit as st
 
 from het.loads import prepare_store
 from het.reference.loader import geography_dir_from_env
-from het.store import Store, default_db_path
+from het.store import Store, StoreUnavailableError, default_db_path
 
 
 @st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
@@ -24,8 +24,15 @@ def _open_store(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The app's one read-write connection to the store named by HET_DB (default data/het.duckdb)."""
-    return _open_store(str(default_db_path()))
+    """The app's one read-write connection to the store named by HET_DB (default data/het.duckdb).
+
+    A store that cannot be opened (held by another process, read-only) stops the page with what is wrong
+    and how to fix it, not a traceback."""
+    try:
+        return _open_store(str(default_db_path()))
+    except StoreUnavailableError as exc:
+        st.error(f"**het cannot open its store.** {exc}", icon=":material/error:")
+        st.stop()
 
 
 def cache_key() -> tuple[str, int]:
@@ -89,8 +96,9 @@ def demo_is_active() -> bool:
     return _active_demo(cache_key())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _derived_problem(key: tuple[str, int]) -> str | None:
+def _derived_problem() -> str | None:
+    # Not cached: a failure is recorded after its change commits, without a new data version, and three
+    # meta reads cost next to nothing.
     store = get_store()
     error = store.meta("derived_error") or ""
     derived, observed = int(store.meta("derived_version") or 0), int(store.meta("observations_version") or 0)
@@ -105,7 +113,7 @@ def derived_problem() -> str | None:
     """Why the gap statistics lag the values, or None when they are up to date (or being updated now)."""
     if refresh_progress() is not None:
         return None
-    return _derived_problem(cache_key())
+    return _derived_problem()
 
 
 def refresh_progress() -> dict | None:
