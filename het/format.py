@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -24,6 +25,21 @@ def format_interval(lower: float | None, upper: float | None, *, decimals: int) 
     if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
         return "–"
     return f"{lower:,.{int(decimals)}f} to {upper:,.{int(decimals)}f}"
+
+
+# Markdown's special characters (and ':' for links, '$' for formulas, '.' for lists): escaped in text from data.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
+
+
+def md_text(value, *, limit: int = 200) -> str:
+    """Text from data (a file name, an indicator or KPI name, a message quoting a file) made safe to put in
+    Markdown: every character Markdown gives a meaning is escaped, so `![t](http://x/y.png)` shows as those
+    characters and loads nothing, and a URL is not a live link; new lines become spaces; long text is
+    shortened."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")

@@ -5,6 +5,7 @@ All state (indicator, sex, age, period, breakdown) lives in the URL, so a pasted
 
 import streamlit as st
 
+from het.format import md_text
 from het.ui import indicator_panels as panels
 from het.ui.card import empty_state
 from het.ui.reads_indicator import indicator_page_data
@@ -27,7 +28,7 @@ with pick:
     )
 if chosen != data.indicator_id:
     data = indicator_page_data(chosen)
-header.title(principle_view.indicator_question(data.meta, authority_name=data.authority_name))
+header.title(md_text(principle_view.indicator_question(data.meta, authority_name=data.authority_name)))
 header.caption(str(data.meta["definition"]))
 
 selection = panels.controls(data, (sex_col, age_col, period_col))

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from het.charts.common import InlineChart
-from het.format import safe_csv_bytes
+from het.format import md_text, safe_csv_bytes
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class About:
     def markdown(self) -> str:
         lines = [f"**Source:** {self.source}", f"**Period:** {self.period}", f"**Method:** {self.method}"]
         if self.extracts:
-            lines.append("**Extracts:** " + "; ".join(self.extracts))
+            lines.append("**Extracts:** " + "; ".join(md_text(e) for e in self.extracts))
         lines += self.notes
         return "\n\n".join(lines)
 
@@ -51,7 +51,7 @@ def chart_card(
     be a callable, made only when the button is clicked.
     """
     with st.container(border=True):
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{md_text(title, limit=300)}**")  # titles name indicators: text, not Markdown
         if caption:
             st.caption(caption)
         chart_tab, table_tab, download_tab, about_tab = st.tabs(["Chart", "Table", "Download", "About"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from het.format import md_text
 from het.ingest.originals import safe_original
 from het.ingest.stored_files import original_file
 from het.loads import withdraw_extract
@@ -31,7 +32,7 @@ def extract_actions(register: pd.DataFrame) -> None:
     row = register.set_index("extract_id").loc[chosen]
     file_name, content, note = _original(str(get_store().path), int(chosen), row["sha256"])
     st.download_button(
-        f"Download the original file ({file_name})",
+        f"Download the original file ({md_text(file_name)})",
         content,
         file_name=file_name,
         key="extract_download",

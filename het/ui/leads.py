@@ -14,7 +14,7 @@ import streamlit as st
 
 from het.charts import palette
 from het.charts.rug import tartan_rug
-from het.format import safe_csv_bytes
+from het.format import md_text, safe_csv_bytes
 from het.stats.benchmark import NOT_COMPARED
 from het.ui.card import About, chart_card, empty_state
 from het.ui.state import url_choice
@@ -97,9 +97,9 @@ def _scorecard_line(row: dict) -> None:
         with cells[0]:
             st.page_link(
                 INDICATOR_PAGE,
-                label=row["short_name"],
+                label=md_text(row["short_name"]),
                 query_params=scorecard.indicator_link_params(row),
-                help=f"{row['name']} ({row['age']}). Open its Indicator page.",
+                help=f"{md_text(row['name'])} ({row['age']}). Open its Indicator page.",
             )
             sex = "" if row["sex"] == "Persons" else f"{row['sex']} · "
             st.caption(f"{sex}{row['period_text']}")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
+from het.format import md_text
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import apply_indicator_mapping, unknown_indicators
@@ -239,15 +240,13 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
                     get_store(), parsed, loaded_by=user.name, source_kind="upload", progress=show
                 )
         except (ExtractRejected, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md_text(exc, limit=2000))
             return
         if result.already_loaded:
-            message = (
-                f"{parsed.file_name} is already loaded as extract #{result.extract_id}: nothing was added."
-            )
+            message = f"{md_text(parsed.file_name)} is already loaded as extract #{result.extract_id}: nothing was added."
         else:
             message = (
-                f"Loaded {parsed.file_name} as extract #{result.extract_id}: {result.rows_loaded:,} rows "
+                f"Loaded {md_text(parsed.file_name)} as extract #{result.extract_id}: {result.rows_loaded:,} rows "
                 f"({result.rows_new:,} new, {result.rows_revised:,} revised)."
             )
         st.session_state["flash"] = message

@@ -10,6 +10,7 @@ import streamlit as st
 
 from het.charts.kpi import kpi_chart
 from het.charts.logic_model import logic_model_chart
+from het.format import md_text
 from het.ingest.problems import ExtractRejected
 from het.ingest.workbook import read_workbook, write_workbook
 from het.loads import commit_workbook, revert_workstream_change, save_workstream_edits, workstream_items
@@ -140,7 +141,8 @@ def _save(kind: str, edited: pd.DataFrame, *, workstream_id: str, user) -> None:
         result = save_workstream_edits(get_store(), kind, edited, workstream_id=workstream_id, by=user.name)
     except ExtractRejected as exc:
         st.error(
-            "Nothing was saved:\n\n" + "\n".join(f"- {p}" for p in exc.problems), icon=":material/error:"
+            "Nothing was saved:\n\n" + "\n".join(f"- {md_text(p, limit=500)}" for p in exc.problems),
+            icon=":material/error:",
         )
     else:
         st.session_state["workstream_saved"] = result.message()
@@ -227,7 +229,7 @@ def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
             ]
         ).dropna()
     if points.empty:
-        st.caption(f"{kpi.name}: no values yet.")
+        st.caption(f"{md_text(kpi.name)}: no values yet.")
         return
     baseline = (
         (kpi.baseline_time, kpi.baseline) if pd.notna(kpi.baseline) and pd.notna(kpi.baseline_time) else None
@@ -345,15 +347,17 @@ def offline_card(workstream_id: str, name: str) -> None:
         )
         if preview.problems.errors:
             st.error(
-                f"{upload.name} cannot be loaded; nothing was changed:\n\n"
-                + "\n".join(f"- {p}" for p in preview.problems.errors[:20]),
+                f"{md_text(upload.name)} cannot be loaded; nothing was changed:\n\n"
+                + "\n".join(f"- {md_text(p, limit=500)}" for p in preview.problems.errors[:20]),
                 icon=":material/error:",
             )
             return
         if not preview.n_changes:
-            st.info(f"{upload.name}: no changes.", icon=":material/info:")
+            st.info(f"{md_text(upload.name)}: no changes.", icon=":material/info:")
             return
-        st.markdown(f"**{preview.n_changes} change(s) in {upload.name}**, to check before keeping them:")
+        st.markdown(
+            f"**{preview.n_changes} change(s) in {md_text(upload.name)}**, to check before keeping them:"
+        )
         st.dataframe(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
         if st.button("Keep these changes", key=f"workbook_commit_{workstream_id}", type="primary"):
             result = commit_workbook(
