@@ -7,6 +7,7 @@ import streamlit as st
 
 from het.format import safe_csv_bytes
 from het.ui.reads_workstreams import workstream_reads
+from het.ui.tables import show_table
 from het.views import workstreams as view
 
 reads = workstream_reads()
@@ -64,7 +65,7 @@ display = shown.drop(columns=["workstream_id", "item_id"]).rename(
 )
 # text cells with nothing recorded read as a dash, not "None" (an owner's absence is said in words)
 blank = {c: "–" for c in ("Partner", "Due", "Status") if c in display.columns}
-st.dataframe(
+show_table(
     display.astype({c: object for c in blank}).fillna({"Owner": "no owner", **blank}),
     hide_index=True,
     width="stretch",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from het.ui.data import data_and_methods
 from het.ui.extracts import extract_actions
+from het.ui.tables import show_table
 from het.views.tables import (
     ATTRIBUTION,
     METHODS_FILE,
@@ -25,7 +26,7 @@ with indicators_tab:
     st.markdown(
         f"**{len(data.catalogue)} indicators** across the eight Marmot principles and overarching outcomes."
     )
-    st.dataframe(catalogue_table(data.catalogue), hide_index=True, width="stretch", key="catalogue")
+    show_table(catalogue_table(data.catalogue), hide_index=True, width="stretch", key="catalogue")
 with extracts_tab:
     st.markdown(
         "Every load is kept. A newer extract supersedes values by key; withdrawing it brings back "
@@ -34,7 +35,7 @@ with extracts_tab:
     if data.register.empty:
         st.info("No extracts loaded yet.")
     else:
-        st.dataframe(register_table(data.register), hide_index=True, width="stretch", key="register")
+        show_table(register_table(data.register), hide_index=True, width="stretch", key="register")
         extract_actions(data.register)
 with methods_tab:
     st.markdown(read_text_file(METHODS_FILE))

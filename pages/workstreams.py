@@ -7,6 +7,7 @@ import streamlit as st
 
 from het.ui import workstream_panels as panels
 from het.ui.reads_workstreams import workstream_reads
+from het.ui.tables import show_table
 from het.views import workstreams as view
 from het.views.workstreams import STALE_DAYS
 
@@ -20,7 +21,7 @@ stale_days = st.columns([1, 3])[0].number_input(
     "Flag items with no update for this many days", min_value=7, max_value=730, value=STALE_DAYS, step=7
 )
 table = panels.overview(reads, today=date.today(), stale_days=int(stale_days))
-event = st.dataframe(
+event = show_table(
     table[view.OVERVIEW_COLUMNS],
     hide_index=True,
     width="stretch",

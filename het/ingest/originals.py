@@ -1,62 +1,23 @@
-"""Original extract files, served back for download without live spreadsheet formulas."""
+"""Original extract files, served back for download exactly as they were uploaded.
+
+The decision (issue: downloads): an original is served byte for byte, never rewritten, with a clear warning
+that it is the uploaded file and may hold spreadsheet formulas. Rewriting it safely would mean parsing every
+encoding and format het accepts (UTF-8, UTF-16 with or without a byte-order mark, Windows-1252, XLSX, and
+files whose name does not match their content) in the page that serves it; a file het could read but that
+rewriting could not would then break the page for everyone. The exact bytes also keep the register's sha256
+checkable. Every table het itself offers for download is neutralised instead (het.format.safe_csv_bytes).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from het.format import FORMULA_PREFIXES, is_risky_cell
-
-
-def safe_original(content: bytes, file_name: str) -> tuple[bytes, str]:
-    """The original file for download, and a note saying what, if anything, was changed.
-
-    CSV: text cells that would run as formulas get a leading apostrophe. XLSX: every formula is replaced
-    by its cached value. The register's sha256 always refers to the file exactly as it was loaded.
-    """
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        return _xlsx_values_only(content)
-    text = content.decode("utf-8-sig", errors="replace")
-    if not any(prefix in text for prefix in FORMULA_PREFIXES):
-        return content, "exactly as loaded"
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    changed = 0
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-        fixed = [("'" + cell) if is_risky_cell(cell) else cell for cell in row]
-        changed += sum(a != b for a, b in zip(row, fixed, strict=True))
-        writer.writerow(fixed)
-    if not changed:
-        return content, "exactly as loaded"
-    return out.getvalue().encode("utf-8"), (
-        f"{changed} cell(s) starting with = + - or @ were prefixed with ' so spreadsheets show them as text; "
-        "the sha256 in the register is that of the file as loaded"
-    )
+ORIGINAL_WARNING = (
+    "This is the file exactly as it was uploaded (its sha256 is in the register), not a copy made safe by "
+    "het: it may contain spreadsheet formulas or links. Open it in a text editor, or import it into a "
+    "spreadsheet as text; do not open it by double-clicking. The tables het offers on its pages are "
+    "downloaded with any formula made inert."
+)
 
 
-def _xlsx_values_only(content: bytes) -> tuple[bytes, str]:
-    from openpyxl import load_workbook  # imported here: only needed for spreadsheet originals
-
-    formulas = load_workbook(io.BytesIO(content), data_only=False)
-    values = load_workbook(io.BytesIO(content), data_only=True)
-    replaced = 0
-    for sheet in formulas.worksheets:
-        cached = values[sheet.title]
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    cell.value = cached[cell.coordinate].value
-                    replaced += 1
-                elif is_risky_cell(cell.value):
-                    cell.value = "'" + cell.value
-                    replaced += 1
-    if not replaced:
-        return content, "exactly as loaded"
-    out = io.BytesIO()
-    formulas.save(out)
-    return out.getvalue(), (
-        f"{replaced} formula cell(s) were replaced by their values; "
-        "the sha256 in the register is that of the file as loaded"
-    )
+def original_download(content: bytes, file_name: str) -> tuple[bytes, str]:
+    """The original file for download, byte for byte, and the warning to show beside it."""
+    return content, ORIGINAL_WARNING

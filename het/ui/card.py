@@ -14,6 +14,7 @@ import streamlit as st
 
 from het.charts.common import InlineChart
 from het.format import md_text, safe_csv_bytes
+from het.ui.tables import show_table
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def chart_card(
         with chart_tab:
             event = show_chart(chart, key=key, selection=selection, width=width)
         with table_tab:
-            st.dataframe(data, hide_index=True, width="stretch", key=f"{key}_table")
+            show_table(data, hide_index=True, width="stretch", key=f"{key}_table")
         with download_tab:
             st.download_button(
                 f"Download the data ({len(data):,} rows, CSV)",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from het.format import md_text
-from het.ingest.originals import safe_original
+from het.ingest.originals import original_download
 from het.ingest.stored_files import original_file
 from het.loads import withdraw_extract
 from het.ui.auth import current_user
@@ -16,7 +16,7 @@ from het.ui.data import get_store
 @st.cache_data(max_entries=16, show_spinner=False)
 def _original(store_path: str, extract_id: int, sha256: str) -> tuple[str, bytes, str]:
     file_name, original = original_file(get_store(), extract_id)
-    content, note = safe_original(original, file_name)
+    content, note = original_download(original, file_name)
     return file_name, content, note
 
 
@@ -30,7 +30,18 @@ def extract_actions(register: pd.DataFrame) -> None:
     if chosen is None:
         return
     row = register.set_index("extract_id").loc[chosen]
-    file_name, content, note = _original(str(get_store().path), int(chosen), row["sha256"])
+    # Withdrawal first and the original after it, each on its own: one extract's content (a file het can
+    # no longer read back, say) never hides the control that withdraws it, nor breaks the page.
+    _withdraw_control(row, int(chosen))
+    try:
+        file_name, content, note = _original(str(get_store().path), int(chosen), row["sha256"])
+    except Exception as exc:  # noqa: BLE001 - shown, not raised: the rest of the page must work
+        st.warning(
+            f"The original file of extract #{chosen} cannot be offered: {md_text(exc)}",
+            icon=":material/warning:",
+        )
+        return
+    st.warning(note, icon=":material/warning:")
     st.download_button(
         f"Download the original file ({md_text(file_name)})",
         content,
@@ -39,7 +50,10 @@ def extract_actions(register: pd.DataFrame) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
-    st.caption(f"Original file: {note}. sha256 {row['sha256']}.")
+    st.caption(f"sha256 {row['sha256']}.")
+
+
+def _withdraw_control(row, chosen: int) -> None:
     user = current_user()
     if user is None or not user.is_analyst or row["status"] != "active":
         return

@@ -17,6 +17,7 @@ from het.charts.trend import trend_chart
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import url_choice
+from het.ui.tables import show_table
 from het.views import indicator as view
 from het.ward_sets import WardSets
 
@@ -411,12 +412,12 @@ PANELS = {
 def about_indicator(data: IndicatorPageData) -> None:
     """Definition, source, method and polarity, and the extracts the numbers came from."""
     with st.expander("Definition, source and the extracts behind these numbers", expanded=False):
-        st.dataframe(view.indicator_facts(data.meta), hide_index=True, width="stretch", key="indicator_facts")
+        show_table(view.indicator_facts(data.meta), hide_index=True, width="stretch", key="indicator_facts")
         st.markdown("**Extracts whose values are current for this indicator**")
         if data.extracts.empty:
             empty_state("No extract holds a current value for this indicator yet.")
         else:
-            st.dataframe(
+            show_table(
                 view.extracts_table(data.extracts), hide_index=True, width="stretch", key="indicator_extracts"
             )
         st.caption("Methods: see the Data and methods page for intervals, benchmarking, trends and the SII.")

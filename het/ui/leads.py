@@ -18,6 +18,7 @@ from het.format import md_text, safe_csv_bytes
 from het.stats.benchmark import NOT_COMPARED
 from het.ui.card import About, chart_card, empty_state
 from het.ui.state import url_choice
+from het.ui.tables import show_table
 from het.views import scorecard
 
 PRINCIPLE_PAGE = "pages/principle.py"
@@ -269,7 +270,7 @@ def verdict_counts(table: pd.DataFrame) -> None:
 
 def gap_table(rows: pd.DataFrame, *, columns: list[str], key: str) -> None:
     """The table with its download; a click on a row opens that indicator's page at the gap's breakdown."""
-    event = st.dataframe(
+    event = show_table(
         rows,
         column_order=columns,
         hide_index=True,

@@ -9,6 +9,7 @@ import streamlit as st
 from het.format import safe_csv_bytes
 from het.ui.card import empty_state
 from het.ui.reads_places import PlacesReads, actions_and_projects
+from het.ui.tables import show_table
 from het.views import places as view
 from het.views.indicator import ward_set_label
 
@@ -42,7 +43,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         f"**Wards ranked by overall need**, {ward_set_label(ward_set, reads.areas)}: "
         f"a score of +1 means worse than {reads.authority_name} on every indicator compared, −1 better on every one."
     )
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         width="stretch",
@@ -64,7 +65,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
     cells = grid.drop(columns=["area_code"]).rename(
         columns={"rank": "Rank", "ward": "Ward", "need_score": "Need score"}
     )
-    st.dataframe(
+    show_table(
         cells,
         hide_index=True,
         width="stretch",
@@ -84,7 +85,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         names = dict(zip(grid["area_code"], grid["ward"], strict=True))
         ward = st.selectbox("Ward", list(names), format_func=names.get, key="need_trace_ward")
         evidence = tables.evidence[tables.evidence["area_code"] == ward].drop(columns=["area_code"])
-        st.dataframe(evidence, hide_index=True, width="stretch", key="need_evidence")
+        show_table(evidence, hide_index=True, width="stretch", key="need_evidence")
         st.download_button(
             "Download every comparison (CSV)",
             safe_csv_bytes(tables.evidence),

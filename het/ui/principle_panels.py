@@ -7,6 +7,7 @@ import streamlit as st
 from het.charts.trend import small_multiples
 from het.ui.card import About, chart_card, empty_state
 from het.ui.reads_indicator import PrinciplePageData
+from het.ui.tables import show_table
 from het.views import indicator as view
 from het.views import principle as principle_view
 
@@ -84,7 +85,7 @@ def workstream_section(data: PrinciplePageData) -> None:
     if data.workstreams.empty:
         empty_state("No workstream is linked to this principle yet (data/workstream_principles.csv).")
         return
-    st.dataframe(
+    show_table(
         principle_view.workstream_table(data.workstreams, data.kpis, data.actions),
         hide_index=True,
         width="stretch",
@@ -99,7 +100,7 @@ def workstream_section(data: PrinciplePageData) -> None:
             if kpis.empty:
                 empty_state(NO_KPIS.format(name=row.name))
             else:
-                st.dataframe(
+                show_table(
                     principle_view.kpi_table(kpis),
                     hide_index=True,
                     width="stretch",
@@ -114,7 +115,7 @@ def workstream_section(data: PrinciplePageData) -> None:
             if actions.empty:
                 st.caption("No actions recorded for this workstream.")
             else:
-                st.dataframe(
+                show_table(
                     principle_view.action_table(actions),
                     hide_index=True,
                     width="stretch",

@@ -19,6 +19,7 @@ from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
 from het.loads import add_local_indicator, load_extract
 from het.ui.data import area_list, get_store
+from het.ui.tables import show_table
 from het.vocabulary import POLARITIES, VALUE_TYPES
 from het.ward_sets import WardSets
 
@@ -169,10 +170,10 @@ def show_problems(parsed: ParsedExtract) -> None:
         st.error(
             f"{len(errors)} problem(s) block this load; nothing has been written.", icon=":material/block:"
         )
-        st.dataframe(_problem_frame(errors), hide_index=True, width="stretch", key="upload_errors")
+        show_table(_problem_frame(errors), hide_index=True, width="stretch", key="upload_errors")
     if warnings:
         with st.expander(f"{len(warnings)} warning(s): these do not block the load"):
-            st.dataframe(_problem_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
+            show_table(_problem_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
 
 
 def _problem_frame(problems) -> pd.DataFrame:
@@ -217,7 +218,7 @@ def show_preview(preview: Preview) -> None:
             if frame.empty:
                 st.caption("None.")
             else:
-                st.dataframe(frame.head(5000), hide_index=True, width="stretch", key=f"preview_{key}")
+                show_table(frame.head(5000), hide_index=True, width="stretch", key=f"preview_{key}")
                 if len(frame) > 5000:
                     st.caption(f"Showing the first 5,000 of {len(frame):,} rows.")
 

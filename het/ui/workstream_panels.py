@@ -19,6 +19,7 @@ from het.ui.auth import editor_or_explain
 from het.ui.card import About, chart_card, empty_state
 from het.ui.data import get_store
 from het.ui.reads_workstreams import WorkstreamReads, edit_history
+from het.ui.tables import show_table
 from het.views import workstreams as view
 from het.vocabulary import ACTION_STATUSES, FILE_ORIGINS, LOGIC_STAGES, NOT_YET_RECORDED, POLARITIES
 
@@ -96,7 +97,7 @@ def actions_card(reads: WorkstreamReads, workstream_id: str, name: str) -> None:
         if actions.empty:
             empty_state("No actions are recorded for this workstream yet.")
         else:
-            st.dataframe(view.action_register(actions), hide_index=True, width="stretch", key="actions_view")
+            show_table(view.action_register(actions), hide_index=True, width="stretch", key="actions_view")
         return
     editable = actions[
         ["action_id", "title", "lead", "partner", "status", "due", "latest_update", "updated_on"]
@@ -203,7 +204,7 @@ def kpis_card(reads: WorkstreamReads, workstream_id: str) -> None:
             "Owner": kpis["owner"].fillna(NOT_YET_RECORDED),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"kpis_{workstream_id}")
+    show_table(shown, hide_index=True, width="stretch", key=f"kpis_{workstream_id}")
     columns = st.columns(min(3, len(kpis)))
     for i, kpi in enumerate(kpis.itertuples()):
         with columns[i % len(columns)]:
@@ -280,7 +281,7 @@ def projects_card(reads: WorkstreamReads, principles: set[int]) -> None:
     if projects.empty:
         st.caption(f"None recorded ({NOT_YET_RECORDED}).")
         return
-    st.dataframe(projects.drop(columns=["project_id"]), hide_index=True, width="stretch", key="ws_projects")
+    show_table(projects.drop(columns=["project_id"]), hide_index=True, width="stretch", key="ws_projects")
 
 
 def history_card(workstream_id: str) -> None:
@@ -291,7 +292,7 @@ def history_card(workstream_id: str) -> None:
         if history.empty:
             st.caption("No edits yet: everything shown is as first recorded.")
             return
-        st.dataframe(view.history_table(history), hide_index=True, width="stretch", key="ws_history")
+        show_table(view.history_table(history), hide_index=True, width="stretch", key="ws_history")
         user = editor_or_explain("the history")
         if user is None:
             return
@@ -358,7 +359,7 @@ def offline_card(workstream_id: str, name: str) -> None:
         st.markdown(
             f"**{preview.n_changes} change(s) in {md_text(upload.name)}**, to check before keeping them:"
         )
-        st.dataframe(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
+        show_table(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
         if st.button("Keep these changes", key=f"workbook_commit_{workstream_id}", type="primary"):
             result = commit_workbook(
                 store, preview, content=upload.getvalue(), workstream_id=workstream_id, by=user.name
