@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load the demonstration extract (again, if it was withdrawn)")
     demo.set_defaults(handler=_demo)
+    demo.add_argument(
+        "--over-real-data",
+        action="store_true",
+        help="load it even though real extracts are active (its values become current over theirs)",
+    )
 
     geography = sub.add_parser("geography", help="geography packs")
     geo_sub = geography.add_subparsers(title="geography commands")
@@ -143,6 +148,17 @@ def _init(store: Store, args) -> int:
 
 def _demo(store: Store, args) -> int:
     prepare_store(store, demo=False)
+    register = store.query("extract_register")
+    real = register[(register["status"] == "active") & (register["source_kind"] != "demo")]
+    if len(real) and not args.over_real_data:
+        print(
+            f"het: {len(real)} active extract(s) hold real values (newest: {real['file_name'].iloc[0]}). "
+            "Loading the demonstration data now would make its made-up values current over them wherever they "
+            "share an indicator, area, period, sex and age. Nothing was loaded. To do it anyway, run "
+            "`python -m het demo --over-real-data` (the demo stays withdrawable).",
+            file=sys.stderr,
+        )
+        return 1
     result = load_demo(store)
     if result.already_loaded:
         print(f"het: the demonstration extract is already active (extract {result.extract_id})")

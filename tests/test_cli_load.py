@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from het.cli import main
@@ -61,3 +62,20 @@ def test_errors_exit_non_zero_naming_file_row_and_column(store_path, tmp_path, c
     assert "bad.csv, row 3, column 'area_code'" in captured.out and "E09999999" in captured.out
     assert "nothing was loaded" in captured.err
     assert Store(store_path).content_checksum() == before
+
+
+def test_demo_after_real_data_warns_and_asks_before_overriding(store_path, tmp_path, capsys):
+    """With the demo withdrawn and a real extract active, `het demo` loads nothing unless asked outright."""
+    file = tmp_path / "real.csv"
+    file.write_text(GOOD)
+    assert main(["--db", str(store_path), "load", str(file), "--by", "analyst1"]) == 0
+    demo_ids = extracts(store_path).query("source_kind == 'demo'")["extract_id"]
+    assert main(["--db", str(store_path), "extracts", "withdraw", str(int(demo_ids.min()))]) == 0
+    capsys.readouterr()
+    before = extracts(store_path)
+    assert main(["--db", str(store_path), "demo"]) == 1
+    err = capsys.readouterr().err
+    assert "1 active extract(s) hold real values (newest: real.csv)" in err and "Nothing was loaded" in err
+    pd.testing.assert_frame_equal(extracts(store_path), before)
+    assert main(["--db", str(store_path), "demo", "--over-real-data"]) == 0
+    assert "loaded the demonstration extract" in capsys.readouterr().out
