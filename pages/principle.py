@@ -10,7 +10,9 @@ from het.ui.reads_indicator import principle_page_data
 from het.ui.state import url_choice, url_value
 from het.views import principle as principle_view
 
-data = principle_page_data(url_value("principle", range(9)))
+AGES = {"own": "each indicator's own age", "all": "every age band loaded"}
+all_ages = url_value("ages", list(AGES)) == "all"
+data = principle_page_data(url_value("principle", range(9)), all_ages=all_ages)
 short = dict(zip(data.principles["principle_id"].astype(int), data.principles["short_label"], strict=True))
 header = st.container()
 chosen = url_choice(
@@ -21,7 +23,7 @@ chosen = url_choice(
     format_func=lambda p: short[p] if p == 0 else f"{p}. {short[p]}",
 )
 if chosen != data.principle_id:
-    data = principle_page_data(chosen)
+    data = principle_page_data(chosen, all_ages=all_ages)
 header.title(
     principle_view.principle_question(
         data.principle_id, short[data.principle_id], authority_name=data.authority_name
@@ -32,6 +34,9 @@ header.markdown(f"**{data.label}**")
 header.caption(f"{description if isinstance(description, str) else ''} {len(data.indicators)} indicators.")
 
 st.subheader("Are things improving?")
+ages = url_choice("ages", list(AGES), label="Trends for", default="own", format_func=AGES.get, widget="radio")
+if (ages == "all") != all_ages:
+    data = principle_page_data(data.principle_id, all_ages=ages == "all")
 panels.trends_card(data)
 st.subheader("Are the gaps closing?")
 panels.gap_section(data)

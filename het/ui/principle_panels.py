@@ -15,11 +15,21 @@ INDICATOR_PAGE = "pages/indicator.py"
 LINKS_PER_ROW = 3
 
 
+# More panels than a person reads at once in a meeting: the rest are a click away on the Indicator page.
+MAX_PANELS = 24
+
+
 def trends_card(data: PrinciplePageData) -> None:
     frame = principle_view.principle_multiples_frame(data.series, authority_code=data.authority_code)
     if frame.empty:
-        empty_state("No values are loaded yet for this principle's indicators.")
+        empty_state("No values are loaded yet for this principle's indicators at the ages shown.")
         return
+    panels = list(dict.fromkeys(frame["panel"]))
+    if len(panels) > MAX_PANELS:
+        frame = frame[frame["panel"].isin(panels[:MAX_PANELS])].reset_index(drop=True)
+        st.caption(
+            f"Showing the first {MAX_PANELS} of {len(panels)} panels; open an indicator (below) for the rest."
+        )
     sources = sorted(set(data.indicators["source"]))
     chart_card(
         small_multiples(frame, authority=data.authority_name, name_field="panel", columns=3, panel_width=230),

@@ -98,7 +98,9 @@ class PrinciplePageData:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _principle_page(key: tuple[str, int], principle_id: int | None) -> PrinciplePageData:
+def _principle_page(
+    key: tuple[str, int], principle_id: int | None, all_ages: bool = False
+) -> PrinciplePageData:
     store = get_store()
     principles = store.query("principle_list")
     known = [int(p) for p in principles["principle_id"]]
@@ -110,7 +112,7 @@ def _principle_page(key: tuple[str, int], principle_id: int | None) -> Principle
         principle_id=chosen,
         principles=principles,
         indicators=catalogue[catalogue["principle_id"] == chosen].reset_index(drop=True),
-        series=store.query("principle_series", **mine, england_code=ENGLAND),
+        series=store.query("principle_series", **mine, england_code=ENGLAND, all_ages=all_ages),
         gaps=store.query("principle_gaps", **mine),
         gap_trends=store.query("principle_gap_trends", **mine),
         trend_markers=store.query("principle_trend_markers", **mine),
@@ -123,6 +125,8 @@ def _principle_page(key: tuple[str, int], principle_id: int | None) -> Principle
     )
 
 
-def principle_page_data(principle_id: int | None) -> PrinciplePageData:
-    """One Marmot principle: its indicators' trends and gaps, and the workstreams, KPIs and actions serving it."""
-    return _principle_page(cache_key(), principle_id)
+def principle_page_data(principle_id: int | None, *, all_ages: bool = False) -> PrinciplePageData:
+    """One Marmot principle: its indicators' trends and gaps, and the workstreams, KPIs and actions serving it.
+
+    The trends are at each indicator's own age unless all_ages (then one panel per age band loaded)."""
+    return _principle_page(cache_key(), principle_id, all_ages)

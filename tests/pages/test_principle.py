@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_charts import charts_and_tables
+from app_charts import chart_rows, charts_and_tables
 from streamlit.testing.v1 import AppTest
 
 from het.ingest.kpis import commit_kpis, read_kpis
@@ -101,7 +101,8 @@ def test_small_multiples_table_holds_exactly_the_chart_data(app_env, demo_store)
     n_rows = rows(
         demo_store,
         "SELECT count(*) FROM current_observations o JOIN indicators i USING (indicator_id) WHERE "
-        "i.principle_id = 4 AND o.breakdown = 'total' AND o.area_code IN ($a, 'E92000001') AND o.value IS NOT NULL",
+        "i.principle_id = 4 AND o.breakdown = 'total' AND o.area_code IN ($a, 'E92000001') AND o.value IS NOT NULL "
+        "AND o.age = i.age",  # each indicator at its own age: the page's default
         a=LUTON,
     )[0][0]
     assert len(table) == n_rows
@@ -240,3 +241,38 @@ def test_a_linked_kpi_shows_the_datas_values_and_verdict_on_the_principle_and_wo
     assert principle["Progress"] != "✓✓ target met"  # the stale 47 would have met the 46.3 target
     assert principle["Values from"] == workstream["Values from"]
     assert principle["Values from"].startswith("the loaded data for")
+
+
+def test_many_age_bands_do_not_multiply_the_panels_unless_asked_and_then_are_capped(store_copy):
+    """A file with 30 age bands for one indicator: the trends stay one panel per indicator at its own age;
+    asking for every age band shows at most MAX_PANELS panels and says how many there are."""
+    from het.ingest import read_extract
+    from het.ui.principle_panels import MAX_PANELS
+
+    with Store(store_copy) as store:
+        catalogue = store.query("indicator_catalogue")
+        ind = catalogue[catalogue["principle_id"] == 4].iloc[0]
+        lines = ["indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95"]
+        sex = str(ind["sexes"]).split(";")[0]
+        for band in range(30):
+            for year in (2022, 2023):
+                lines.append(
+                    f"{ind['indicator_id']},{LUTON},{year},{sex},{band * 3}-{band * 3 + 2} yrs,total,,50,45,55"
+                )
+        parsed = read_extract(
+            ("\n".join(lines) + "\n").encode(),
+            file_name="ages.csv",
+            indicators=catalogue,
+            areas=store.query("area_list"),
+            format="het_tidy",
+        )
+        assert not parsed.problems.errors, [str(p) for p in parsed.problems.errors[:3]]
+        load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    own_age = dict(zip(catalogue["indicator_id"], catalogue["age"], strict=True))
+    at = open_principle(principle="4")
+    shown = chart_rows(at.get("vega_lite_chart")[0])
+    assert all(own_age[i] == a for i, a in zip(shown["indicator_id"], shown["age"], strict=True))
+    at = open_principle(principle="4", ages="all")
+    shown = chart_rows(at.get("vega_lite_chart")[0])
+    assert shown["panel"].nunique() == MAX_PANELS
+    assert any(f"Showing the first {MAX_PANELS} of" in c.value for c in at.caption)
