@@ -31,6 +31,9 @@ def format_interval(lower: float | None, upper: float | None, *, decimals: int) 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
 
 
+_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.))")
+
+
 def md_text(value, *, limit: int = 200) -> str:
     """Text from data (a file name, an indicator or KPI name, a message quoting a file) made safe to put in
     Markdown: every character Markdown gives a meaning is escaped, so `![t](http://x/y.png)` shows as those
@@ -39,6 +42,9 @@ def md_text(value, *, limit: int = 200) -> str:
     text = " ".join(str(value).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    # GitHub-style Markdown links bare URLs even when their punctuation is escaped: a zero-width space
+    # after "://" and "www" keeps them as text (it shows nothing).
+    text = _BARE_LINK.sub(lambda m: m.group(0) + "\u200b", text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 

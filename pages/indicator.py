@@ -29,12 +29,12 @@ with pick:
 if chosen != data.indicator_id:
     data = indicator_page_data(chosen)
 header.title(md_text(principle_view.indicator_question(data.meta, authority_name=data.authority_name)))
-header.caption(str(data.meta["definition"]))
+header.caption(md_text(data.meta["definition"], limit=1000))
 
 selection = panels.controls(data, (sex_col, age_col, period_col))
 if selection is None:
     empty_state(
-        f"No values are loaded for {data.meta['name']} yet. Analysts can load an extract on the "
+        f"No values are loaded for {md_text(data.meta['name'])} yet. Analysts can load an extract on the "
         "Load an extract page; the catalogue entry is on the Data and methods page."
     )
     panels.about_indicator(data)

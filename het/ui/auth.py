@@ -116,7 +116,7 @@ def sign_in_panel() -> None:
             if st.button("Sign in", key="sign_in_oidc"):
                 st.login()
         else:
-            with st.expander("Analyst sign-in"), st.form("sign_in", clear_on_submit=True):
+            with st.expander("Sign in (analysts, leads, viewers)"), st.form("sign_in", clear_on_submit=True):
                 name = st.text_input("User name", key="sign_in_name")
                 password = st.text_input("Password", type="password", key="sign_in_password")
                 if st.form_submit_button("Sign in"):
