@@ -60,7 +60,7 @@ def logic_model_card(reads: WorkstreamReads, workstream_id: str, name: str) -> N
     kpis = reads.kpis[reads.kpis["workstream_id"] == workstream_id]
     frame, edges = view.logic_model_frames(items, links, kpis)
     # drawn at a fixed width that fits a 1280-pixel screen: its text is wrapped for that width
-    chart = logic_model_chart(frame, edges, selection=True, width=860)
+    chart = logic_model_chart(frame, edges, selection=True, width=780)
     event = chart_card(
         chart,
         frame.rename(columns={"stage": "Stage", "text": "Item", "measured_by": "Measured by"})[
