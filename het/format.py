@@ -51,14 +51,19 @@ def md_text(value, *, limit: int = 200) -> str:
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
+# A signed number het writes itself, with its unit: "+5.3 years", "-1.2 pp", "+3.0% (95% CI 1.0 to 5.0)".
+_SIGNED_VALUE = re.compile(r"^[+-]\s?\d[\d,]*(\.\d+)?(\s?[%A-Za-z][%A-Za-z ,/().0-9]*)?$")
+
+
 def is_risky_cell(value: object) -> bool:
-    """A text cell a spreadsheet would run as a formula: starts with = + - or @ and is not a number."""
+    """A text cell a spreadsheet would run as a formula: starts with = + - or @ and is not a number (or, for
+    + and -, a signed number with its unit, which no spreadsheet runs: '+5.3 years')."""
     if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
         return False
     try:
         float(value.replace(",", ""))
     except ValueError:
-        return True
+        return not (value[0] in "+-" and _SIGNED_VALUE.match(value))
     return False
 
 

@@ -65,7 +65,9 @@ def test_upload_preview_commit_revises_a_value(store_copy, monkeypatch, tmp_path
     commit = at.button(key="upload_commit")
     assert not commit.disabled
     at = commit.click().run()
-    assert any("Loaded revision.csv as extract #4: 2 rows (1 new, 1 revised)" in s.value for s in at.success)
+    assert any(
+        r"Loaded revision\.csv as extract #4: 2 rows (1 new, 1 revised)" in s.value for s in at.success
+    )
     assert latest_luton_smoking(store_copy) == ("2026", 12.0)
 
 
