@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 import time
@@ -12,6 +13,7 @@ from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.ingest import read_extract
 from het.ingest.indicators import apply_indicator_mapping
 from het.ingest.preview import load_report, preview_summary
+from het.ingest.problems import escaped, quoted, shown
 from het.loads import (
     has_any_extract,
     load_demo,
@@ -25,6 +27,7 @@ from het.store import Store, StoreUnavailableError, default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
+    _printable_output()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -36,11 +39,24 @@ def main(argv: list[str] | None = None) -> int:
         with Store(args.db) as store:
             return args.handler(store, args)
     except StoreUnavailableError as exc:
-        print(f"het: {exc}", file=sys.stderr)
+        print(f"het: {_said(exc)}", file=sys.stderr)
         return 3
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"het: {exc}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # OSError: a file that is missing, a folder, not readable ...
+        print(f"het: {_said(exc)}", file=sys.stderr)
         return 1
+
+
+def _said(exc: Exception) -> str:
+    """An error as the CLI prints it: control characters escaped (a path or a value may hold them)."""
+    return escaped(str(exc))
+
+
+def _printable_output() -> None:
+    """Print what the console cannot show as escapes (e.g. '\\u0107') rather than fail on it."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,6 +213,9 @@ def _load(store: Store, args) -> int:
         sheet=args.sheet,
         workstreams=store.query("workstream_names"),
     )
+    malformed = [item for item in args.map if "=" not in item]
+    if malformed:
+        raise ValueError(f"--map takes KEY=INDICATOR (or KEY= to set it aside); got {quoted(malformed[0])}")
     mapping = dict(item.split("=", 1) for item in args.map)
     if mapping:
         parsed = apply_indicator_mapping(
@@ -214,7 +233,10 @@ def _load(store: Store, args) -> int:
     if result.already_loaded:
         print(f"het: this exact file is already loaded as extract #{result.extract_id}; nothing was added")
     else:
-        print(f"het: loaded {args.file.name} as extract #{result.extract_id}: {result.rows_loaded:,} rows")
+        print(
+            f"het: loaded {shown(args.file.name, 160)} as extract #{result.extract_id}: "
+            f"{result.rows_loaded:,} rows"
+        )
     if result.derived_error:
         print(
             f"het: the load stands, but the gap statistics could not be recomputed: {result.derived_error}",
@@ -297,7 +319,7 @@ def _print_register(store: Store) -> None:
         return
     for row in register.itertuples(index=False):
         print(
-            f"  #{row.extract_id:<4} {row.status:<9} {row.format:<10} {row.file_name}  "
+            f"  #{row.extract_id:<4} {row.status:<9} {row.format:<10} {shown(row.file_name, 160)}  "
             f"{row.rows_loaded:,} rows ({row.rows_new:,} new, {row.rows_revised:,} revised)  "
             f"by {row.loaded_by} at {row.loaded_at:%Y-%m-%d %H:%M} UTC"
         )

@@ -2,27 +2,35 @@
 
 Every extract format is read through `read_table`, which returns the cells as text (nothing is
 converted yet) with the spreadsheet row of every record, so the format readers can name file,
-sheet, row and column in every message.
+sheet, row and column in every message. What is read is bounded by het.ingest.limits, so any file up
+to the upload limit is read or refused within about 1 GB and 60 s.
 
-CSV: UTF-8 (with or without byte-order mark), UTF-16 with a byte-order mark (Excel's "Unicode text"),
-else Windows-1252 with a warning; the delimiter (comma, semicolon or tab) is sniffed from the header
-row. Quoted fields may hold newlines. Clean files are parsed by pyarrow (multi-threaded); a file with
-rows of differing lengths is parsed again by Python's csv module, which keeps exact row numbers: short
-rows are padded with empty cells (warning), long rows are errors. Blank rows are skipped but counted,
-so row numbers match what a spreadsheet shows. From pyarrow, a column whose texts repeat comes as a
-pandas categorical (each distinct text held once) and any other as str; the other paths give str.
-het.ingest.text_codes reads both kinds.
+CSV: the encoding is decided once for the whole file: UTF-8 (with or without byte-order mark), UTF-16
+with a byte-order mark (Excel's "Unicode text"), else Windows-1252 with a warning naming the line of
+the first byte that is not UTF-8; a file that is UTF-8 with accented letters and then not, UTF-16
+without a byte-order mark, and binary data are refused, each saying so. The delimiter (comma,
+semicolon or tab) is sniffed from the header row. Quoted fields may hold newlines. Clean files are
+parsed by pyarrow (multi-threaded); a file with rows of differing lengths is parsed again by Python's
+csv module, which keeps exact row numbers: short rows are padded with empty cells (warning), long rows
+are errors, and a short last row not ended by a line break (a file cut off) is an error. A file that
+ends inside an open quote, a row of more than MAX_COLUMNS columns (or MAX_RECORD_FIELDS fields), a
+cell over MAX_CELL_CHARS characters and a cell holding a NUL byte are errors naming row and column.
+Blank rows are skipped but counted, so row numbers match what a spreadsheet shows. From pyarrow, a
+column whose texts repeat comes as a pandas categorical (each distinct text held once) and any other
+as str; the other paths give str. het.ingest.text_codes reads both kinds.
 
-Excel (.xlsx/.xlsm): one sheet is read: the one chosen, else the only sheet, else the only sheet with
-data (said in a warning); otherwise an error lists the sheets. Title rows above the header (rows with a
-single filled cell) are skipped with a warning. A formula cell is read through its cached value
-(warning naming the cell); a formula with no cached value is an error naming the cell. Cells formatted
-as percentages are read as percentages (0.45 shown as 45% is read as 45), with a warning.
-Old binary .xls files are refused with a message.
+Excel (.xlsx/.xlsm), read by het.ingest.xlsx as the filled cells of one sheet (never the grid a sheet
+declares): one sheet is read: the one chosen, else the only sheet, else the only sheet with data (said
+in a warning); otherwise an error lists the sheets. Title rows above the header (rows with a single
+filled cell) are skipped with a warning. A formula cell is read through its cached value (warning
+naming the cell); a formula with no cached value is an error naming the cell. Cells formatted as
+percentages are read as percentages (0.45 shown as 45% is read as 45), with a warning. Old binary .xls
+files are refused with a message.
 
 Header: one row with a name in every column that has values. Merged header cells, or a header with
 blank names followed by a second header row, are refused with a message; columns with no name and no
-values are dropped; a name used twice is an error.
+values are dropped; a name used twice, or two names that differ only in case, spaces or underscores
+(the format readers match names that way), is an error.
 """
 
 from __future__ import annotations
@@ -33,7 +41,6 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
@@ -41,13 +48,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from het.ingest.problems import Problems
+from het.ingest import xlsx
+from het.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_FIELDS, MAX_XLSX_CELLS
+from het.ingest.problems import Problems, escaped, quoted, shown
+from het.ingest.text_codes import arrow
 
 DEFAULT_MAX_UPLOAD_MB = 200
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
-# Workbooks above this size are read in openpyxl's streaming mode (merged cells cannot be seen there).
-EXCEL_STREAMING_BYTES = 20 * 1024 * 1024
+# The most cells (rows below the header x columns) a workbook's table may span, blank ones included.
+MAX_XLSX_GRID = 2 * MAX_XLSX_CELLS
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and other Office 97 files)
 _SNIFF_BYTES = 64 * 1024
@@ -100,7 +110,7 @@ def cannot_check(
     for name in missing:
         problems.error(
             file_name,
-            f"required {what} '{name}' is missing; the header has {', '.join(map(str, table.frame.columns))}",
+            f"required {what} {quoted(name)} is missing; the header has {_names(table.frame.columns)}",
             row=table.header_row,
             column=name,
             sheet=table.sheet,
@@ -111,6 +121,13 @@ def cannot_check(
         )
         return True
     return bool(missing)
+
+
+def _names(columns, limit: int = 30) -> str:
+    """Header names for a message: each shown short, the first `limit` of them, then a count."""
+    names = [shown(c, 40) for c in list(columns)[:limit]]
+    more = f" and {len(columns) - limit} more" if len(columns) > limit else ""
+    return ", ".join(names) + more
 
 
 def is_excel(content: bytes, file_name: str) -> bool:
@@ -172,7 +189,9 @@ def read_table(
             return None
         return _read_xlsx(content, file_name=file_name, problems=problems, sheet=sheet)
     if sheet:
-        problems.warning(file_name, f"sheet '{sheet}' was given, but this is a CSV file: there are no sheets")
+        problems.warning(
+            file_name, f"sheet {quoted(sheet)} was given, but this is a CSV file: there are no sheets"
+        )
     return _read_csv(content, file_name=file_name, problems=problems)
 
 
@@ -183,15 +202,28 @@ def _read_csv(content: bytes, *, file_name: str, problems: Problems) -> RawTable
     content, encoding = _to_utf8_or_cp1252(content, file_name, problems)
     if content is None:
         return None
-    head = content[:_SNIFF_BYTES].decode(encoding, errors="replace").lstrip("\ufeff")
+    head = _head_text(content, encoding)
     delimiter = sniff_delimiter(head)
+    if not _first_row_fits(head, delimiter, file_name, problems):
+        return None
+    if not _closed_quotes(content, encoding, delimiter, _first_row(head, delimiter), file_name, problems):
+        return None
     parsed = _arrow_csv(content, delimiter, encoding)
     if parsed is None:  # ragged rows: the careful reader keeps exact row numbers
         parsed = _python_csv(content, delimiter, encoding, file_name, problems)
         if parsed is None:
             return None
     header, frame, rows, notes, header_row = parsed
-    table = _finish(header, frame, rows, header_row, file_name=file_name, problems=problems, sheet=None)
+    table = _finish(
+        header,
+        frame,
+        rows,
+        header_row,
+        file_name=file_name,
+        problems=problems,
+        sheet=None,
+        may_hold_nul=content.find(b"\x00") >= 0,
+    )
     if table is None:
         return None
     table.kind, table.delimiter, table.encoding, table.notes = "csv", delimiter, encoding, notes
@@ -201,8 +233,21 @@ def _read_csv(content: bytes, *, file_name: str, problems: Problems) -> RawTable
     return table
 
 
+def _head_text(content: bytes, encoding: str) -> str:
+    """The first _SNIFF_BYTES as text (a character cut at the end is dropped, not replaced)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(content[:_SNIFF_BYTES], final=len(content) <= _SNIFF_BYTES).lstrip("\ufeff")
+
+
 def _to_utf8_or_cp1252(content: bytes, file_name: str, problems: Problems) -> tuple[bytes | None, str]:
-    """The bytes to parse and their encoding: UTF-8 (BOM allowed), UTF-16 with BOM, else Windows-1252."""
+    """The bytes to parse and their encoding, decided once for the whole file, never per row.
+
+    UTF-8 (byte-order mark allowed); UTF-16 with a byte-order mark (re-encoded as UTF-8); else
+    Windows-1252 (with a warning naming the line of the first byte that is not UTF-8) when the text
+    before that byte is plain ASCII. A file that is UTF-8 with accented letters and then has a byte
+    that is not is refused: read either way, part of it would be garbled. UTF-16 without a byte-order
+    mark, and binary data, are refused with a message saying which it is.
+    """
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = content.decode("utf-16")
@@ -214,31 +259,73 @@ def _to_utf8_or_cp1252(content: bytes, file_name: str, problems: Problems) -> tu
         problems.warning(file_name, "UTF-16 text (Excel 'Unicode text'): read as UTF-16")
         return text.encode("utf-8"), "utf-8"
     if b"\x00" in content[:_SNIFF_BYTES]:
-        problems.error(
-            file_name, "this is not a text file (it holds binary data): upload a CSV or an .xlsx file"
-        )
+        utf16 = _utf16_without_bom(content[:_SNIFF_BYTES])
+        if utf16:
+            problems.error(
+                file_name,
+                f"this is UTF-16 text ({utf16}) without a byte-order mark, which het cannot tell apart "
+                "from binary data for certain: save it as CSV UTF-8 (or as Excel 'Unicode text', which "
+                "has the mark) and upload again",
+            )
+        else:
+            problems.error(
+                file_name, "this is not a text file (it holds binary data): upload a CSV or an .xlsx file"
+            )
         return None, ""
     first_bad = _first_non_utf8(content)
     if first_bad is None:
         return content, "utf-8"
     line = content.count(b"\n", 0, first_bad) + 1
-    byte = content[first_bad : first_bad + 1].hex().upper()
-    try:
-        content.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        bad_line = content.count(b"\n", 0, exc.start) + 1
+    byte = content[first_bad]
+    if _NON_ASCII.search(content, 0, first_bad):  # real UTF-8 before it: the file mixes encodings
         problems.error(
             file_name,
-            f"the file is neither UTF-8 nor Windows-1252 text: byte 0x{content[exc.start]:02X} on line "
-            f"{bad_line} cannot be read; save it as CSV UTF-8 and upload again",
+            f"the file is UTF-8 text up to line {line}, where byte 0x{byte:02X} is not UTF-8 (a "
+            "Windows-1252 character?): a file must be in one encoding, and read as either, part of it "
+            "would be garbled; save it as CSV UTF-8 and upload again",
+            row=line,
+        )
+        return None, ""
+    undefined = _CP1252_UNDEFINED.search(content, first_bad)
+    if undefined is not None:
+        bad_line = content.count(b"\n", 0, undefined.start()) + 1
+        problems.error(
+            file_name,
+            f"the file is neither UTF-8 nor Windows-1252 text: byte 0x{content[undefined.start()]:02X} on "
+            f"line {bad_line} cannot be read; save it as CSV UTF-8 and upload again",
             row=bad_line,
         )
         return None, ""
     problems.warning(
         file_name,
-        f"not UTF-8 (first at line {line}: byte 0x{byte}); read as Windows-1252: check accented names",
+        f"not UTF-8 (first at line {line}: byte 0x{byte:02X}); read as Windows-1252: check accented names",
     )
     return content, "cp1252"
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")  # the five bytes Windows-1252 leaves unassigned
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'little-endian' or 'big-endian' when the bytes read as UTF-16 text without a byte-order mark."""
+    sample = head[: len(head) // 2 * 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even_zero, odd_zero = sample[0::2].count(0), sample[1::2].count(0)
+    for order, zero, other, codec in (
+        ("little-endian", odd_zero, even_zero, "utf-16-le"),
+        ("big-endian", even_zero, odd_zero, "utf-16-be"),
+    ):
+        if zero >= 0.3 * half and other <= 0.02 * half:
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+            return order if printable >= 0.95 * len(text) else None
+    return None
 
 
 def _first_non_utf8(content: bytes) -> int | None:
@@ -249,10 +336,11 @@ def _first_non_utf8(content: bytes) -> int | None:
     view = memoryview(content)
     step = 1 << 22
     for start in range(0, len(content), step):
+        pending = len(decoder.getstate()[0])  # the bytes of a character cut by the previous slice
         try:
             decoder.decode(view[start : start + step], final=start + step >= len(content))
         except UnicodeDecodeError as exc:
-            return max(start + exc.start, 0)
+            return max(start - pending + exc.start, 0)
     return None
 
 
@@ -265,14 +353,40 @@ def sniff_delimiter(head: str) -> str:
     return best if counts[best] else ","
 
 
+def _first_row(head: str, delimiter: str) -> list[str]:
+    """The first row's fields, read from the head of the file ([] when they cannot be read)."""
+    try:
+        return next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []  # the parse says what is wrong
+
+
+def _first_row_fits(head: str, delimiter: str, file_name: str, problems: Problems) -> bool:
+    """False (with an error) when the first row has more fields than het reads columns."""
+    first = _first_row(head, delimiter)
+    if len(first) <= MAX_COLUMNS:
+        return True
+    whole = "\n" in head or "\r" in head
+    problems.error(
+        file_name,
+        f"the first row has {'' if whole else 'at least '}{len(first):,} fields; het reads tables of at most "
+        f"{MAX_COLUMNS} columns: is this the right file, and is '{escaped(delimiter)}' its delimiter?",
+        row=1,
+    )
+    return False
+
+
 def _arrow_csv(content: bytes, delimiter: str, encoding: str):
     """Parse with pyarrow, every cell as text; None when rows have differing numbers of fields.
 
     Fingertips exports omit the last, empty field of every data row: when every data row is short by
     the same number of fields, the file is parsed at that width and the missing fields read as empty.
     """
-    head = content[:_SNIFF_BYTES].decode(encoding, errors="replace").lstrip("\ufeff")
-    header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+    head = _head_text(content, encoding)
+    try:
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return None
     width = max(len(header), 1)
     parsed = _arrow_parse(content, delimiter, encoding, width)
     if parsed is None:
@@ -280,7 +394,7 @@ def _arrow_csv(content: bytes, delimiter: str, encoding: str):
     table, invalid = parsed
     notes = []
     if invalid:
-        widths = {row.actual_columns for row in invalid}
+        widths = set(invalid)
         short = widths.pop() if len(widths) == 1 else width
         if table.num_rows != 1 or short >= width:
             return None
@@ -288,14 +402,15 @@ def _arrow_csv(content: bytes, delimiter: str, encoding: str):
         if parsed is None:
             return None
         table, invalid = parsed
-        if len(invalid) != 1 or invalid[0].actual_columns != width:  # the header must be the only long row
+        if len(invalid) != 1 or invalid[0] != width:  # the header must be the only long row
             return None
         missing = header[short:]
         empty = pa.DictionaryArray.from_arrays(pa.array(np.zeros(table.num_rows, np.int32)), pa.array([""]))
         for i in range(short, width):
             table = table.append_column(f"f{i}", empty)
         notes.append(
-            f"every data row omits the last {width - short} field(s) ({', '.join(missing)}); read as empty"
+            f"every data row omits the last {width - short} field(s) ({', '.join(map(shown, missing))}); "
+            "read as empty"
         )
         data = table
     else:
@@ -312,10 +427,10 @@ TEXT_COLUMN = pa.dictionary(pa.int32(), pa.string())
 
 
 def _arrow_parse(content: bytes, delimiter: str, encoding: str, width: int):
-    invalid: list = []
+    invalid: list[int] = []  # the number of fields of each row of another width (the rows themselves dropped)
 
     def on_invalid(row) -> str:
-        invalid.append(row)
+        invalid.append(row.actual_columns)
         return "skip"
 
     names = [f"f{i}" for i in range(width)]
@@ -379,43 +494,142 @@ def _column_types(content: bytes, names: list[str], read_options, delimiter: str
     }
 
 
+class _RecordTooWide(Exception):
+    """A CSV record with more than MAX_RECORD_FIELDS fields (raised before it is split)."""
+
+
+class _Lines:
+    """The lines of a CSV file for csv.reader, streamed from its bytes (no copy of the whole text).
+
+    It counts the delimiters of the record being read, so a record of millions of fields is refused
+    before the csv module splits it; `kept`, when a list, collects the lines of the current record.
+    """
+
+    def __init__(self, content: bytes, encoding: str, delimiter: str):
+        self.stream = io.TextIOWrapper(
+            io.BytesIO(content),
+            encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+            errors="replace",
+            newline="",
+        )
+        self.delimiter = delimiter
+        self.fields = 0
+        self.kept: list[str] | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline()
+        if not line:
+            raise StopIteration
+        self.fields += line.count(self.delimiter)
+        if self.fields > MAX_RECORD_FIELDS:
+            raise _RecordTooWide
+        if self.kept is not None:
+            self.kept.append(line)
+        return line
+
+    def next_record(self) -> None:
+        self.fields = 0
+        if self.kept is not None:
+            self.kept.clear()
+
+
+def _raise_field_limit(size: int) -> None:
+    """Let the csv module read fields as long as the file (het refuses over-long cells itself, by name)."""
+    if csv.field_size_limit() < size + 1:
+        csv.field_size_limit(size + 1)
+
+
+_CHUNK_RECORDS = 65_536
+
+
 def _python_csv(content: bytes, delimiter: str, encoding: str, file_name: str, problems: Problems):
-    """Parse with the csv module: exact row numbers; short rows padded (warning), long rows errors."""
-    text = content.decode(encoding, errors="replace").lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Parse with the csv module: exact row numbers; short rows padded (warning), long rows errors.
+
+    A last row that is short and not ended by a line break is a file cut off: an error. Records are
+    turned into pyarrow text columns a chunk at a time, so memory stays near the file's size.
+    """
+    _raise_field_limit(len(content))
+    lines = _Lines(content, encoding, delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     header, header_row = None, 1
+    chunks: list[list[pa.Array]] = []
     records, rows, short, short_widths = [], [], [], set()
-    for number, record in enumerate(reader, start=1):
-        if not record or all(not c.strip() for c in record):
-            continue
-        if header is None:
-            header, header_row = record, number
-            continue
-        if len(record) > len(header):
-            extra = [c for c in record[len(header) :] if c.strip()]
-            if extra:
-                problems.error(
-                    file_name,
-                    f"this row has {len(record)} fields but the header has {len(header)} "
-                    f"(an unquoted '{delimiter}' inside a value?)",
-                    row=number,
-                )
+    last = (0, 0)  # the number and width of the last record read
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            lines.next_record()
+            if not record or all(not c.strip() for c in record):
                 continue
-            record = record[: len(header)]
-        if len(record) < len(header):
-            short.append(number)
-            short_widths.add(len(record))
-            record = record + [""] * (len(header) - len(record))
-        records.append(record)
-        rows.append(number)
+            last = (number, len(record))
+            if header is None:
+                if len(record) > MAX_COLUMNS:
+                    problems.error(
+                        file_name,
+                        f"the header row has {len(record):,} fields; het reads tables of at most "
+                        f"{MAX_COLUMNS} columns",
+                        row=number,
+                    )
+                    return None
+                header, header_row = record, number
+                continue
+            if len(record) > len(header):
+                extra = [c for c in record[len(header) :] if c.strip()]
+                if extra:
+                    problems.error(
+                        file_name,
+                        f"this row has {len(record):,} fields but the header has {len(header)} "
+                        f"(an unquoted '{escaped(delimiter)}' inside a value?)",
+                        row=number,
+                    )
+                    continue
+                record = record[: len(header)]
+            if len(record) < len(header):
+                short.append(number)
+                short_widths.add(len(record))
+                record = record + [""] * (len(header) - len(record))
+            records.append(record)
+            rows.append(number)
+            if len(records) == _CHUNK_RECORDS:
+                chunks.append(_text_chunk(records, len(header)))
+                records = []
+    except _RecordTooWide:
+        problems.error(
+            file_name,
+            f"this row has more than {MAX_RECORD_FIELDS:,} fields; het reads tables of at most {MAX_COLUMNS} "
+            "columns: is this the right file?",
+            row=number + 1,
+        )
+        return None
+    except csv.Error as exc:
+        problems.error(file_name, f"this row cannot be read as CSV ({shown(exc, 120)})", row=number + 1)
+        return None
     if header is None:
         problems.error(file_name, "the file is empty")
         return None
+    if records or not chunks:
+        chunks.append(_text_chunk(records, len(header)))
+    every_row_omits = bool(short) and len(short) == len(rows) and len(short_widths) == 1
+    if short and short[-1] == last[0] and not every_row_omits and not content.endswith((b"\n", b"\r")):
+        width = last[1]
+        problems.error(
+            file_name,
+            f"the last row has {width} of the header's {len(header)} fields and the file does not end "
+            "with a line break: it looks cut off (truncated), and its last value may be cut short; "
+            "download or export the file again",
+            row=last[0],
+            column=str(header[width - 1]).strip() or None,
+        )
+        return None
     notes = []
-    if short and len(short) == len(records) and len(short_widths) == 1:
+    if every_row_omits:
         missing = header[short_widths.pop() :]
         notes.append(
-            f"every data row omits the last {len(missing)} field(s) ({', '.join(missing)}); read as empty"
+            f"every data row omits the last {len(missing)} field(s) ({', '.join(map(shown, missing))}); "
+            "read as empty"
         )
     elif short:
         problems.warning(
@@ -423,215 +637,249 @@ def _python_csv(content: bytes, delimiter: str, encoding: str, file_name: str, p
             f"{len(short)} row(s) have fewer fields than the header (rows {_list_rows(short)}); "
             "the missing fields were read as empty",
         )
-    columns = list(zip(*records, strict=True)) if records else [()] * len(header)
-    frame = pd.DataFrame({i: pd.Series(list(col), dtype="str") for i, col in enumerate(columns)})
+    columns = {
+        i: pd.Series(
+            pa.chunked_array([chunk[i] for chunk in chunks], pa.string()),
+            dtype=pd.ArrowDtype(pa.string()),
+            copy=False,
+        )
+        for i in range(len(header))
+    }
+    frame = pd.DataFrame(columns, copy=False)
     return header, frame, np.asarray(rows, dtype=np.int64), notes, header_row
+
+
+def _text_chunk(records: list[list[str]], width: int) -> list[pa.Array]:
+    """Records (each `width` long) as one pyarrow text array per column."""
+    if not records:
+        return [pa.array([], pa.string()) for _ in range(width)]
+    return [pa.array(column, pa.string()) for column in zip(*records, strict=True)]
+
+
+def _closed_quotes(
+    content: bytes, encoding: str, delimiter: str, header: list[str], file_name: str, problems: Problems
+) -> bool:
+    """False (with an error naming the row and column) when the file ends inside a quoted value.
+
+    A quote left open swallows the rest of the file into one value, which both parsers accept without
+    a word. Every quote opened in a CSV file is closed, and a doubled quote stands for one, so the file
+    holds an even number of quote characters; only when it holds an odd number is it read again with
+    the csv module in strict mode, which fails at the end of the data when a quote is still open.
+    """
+    if content.count(b'"') % 2 == 0:
+        return True
+    lines = _Lines(content, encoding, delimiter)
+    lines.kept = []
+    number = 0
+    while True:  # a strict reader stops at a stray quote (e.g. 'a"b'); go on from the next line
+        try:
+            for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+                number += 1
+                lines.next_record()
+            return True
+        except _RecordTooWide:
+            return True  # the parse has said so already
+        except csv.Error as exc:
+            number += 1
+            if "unexpected end of data" not in str(exc):
+                lines.next_record()
+                continue
+            opened = next(csv.reader(io.StringIO("".join(lines.kept), newline=""), delimiter=delimiter), [])
+            position = max(len(opened) - 1, 0)
+            column = str(header[position]).strip() if position < len(header) else None
+            problems.error(
+                file_name,
+                'the file ends inside a quoted value: the quote (") opened in this row is never closed, so '
+                "the rest of the file would be read as one value; the file may be cut off, or a closing "
+                "quote is missing",
+                row=number,
+                column=column or None,
+            )
+            return False
 
 
 # -- Excel ------------------------------------------------------------------------------------------------
 
 
 def excel_sheet_names(content: bytes) -> list[str]:
-    """The sheet names of a workbook, in order."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+    """The sheet names of a workbook, in order ([] when it cannot be opened: reading it says why)."""
+    return xlsx.sheet_names(content)
 
 
 def _read_xlsx(content: bytes, *, file_name: str, problems: Problems, sheet: str | None) -> RawTable | None:
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.formula import ArrayFormula
-
-    streaming = len(content) > EXCEL_STREAMING_BYTES
+    """One sheet's filled cells (het.ingest.xlsx, within het.ingest.limits) into a table."""
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(content), data_only=False, read_only=streaming)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        problems.error(file_name, f"cannot open the workbook: {exc}")
+        wb = xlsx.open_workbook(content)
+    except xlsx.WorkbookRefused as refused:
+        problems.error(file_name, refused.message)
         return None
-    names = list(wb.sheetnames)
-    chosen = _choose_sheet(wb, names, sheet, file_name, problems)
-    if chosen is None:
+    try:
+        names = list(wb.sheetnames)
+        chosen, note = xlsx.choose_sheet(wb, names, sheet)
+        if note:
+            problems.warning(file_name, note, sheet=chosen)
+        cells = xlsx.read_sheet(wb, chosen)
+    except xlsx.WorkbookRefused as refused:
+        problems.error(file_name, refused.message, sheet=refused.sheet, row=refused.row)
         return None
-    ws = wb[chosen]
-    grid, formulas, percent_cols = [], [], {}
-    for r_index, row in enumerate(ws.iter_rows(), start=1):
-        values = []
-        for c_index, cell in enumerate(row, start=1):
-            value = getattr(cell, "value", None)
-            if isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("=")):
-                formulas.append((r_index, c_index, value.text if isinstance(value, ArrayFormula) else value))
-                value = None
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                if "%" in (getattr(cell, "number_format", "") or ""):
-                    percent_cols.setdefault(c_index, []).append(r_index)
-                    value = value * 100
-            values.append(value)
-        grid.append(values)
-    merged = [] if streaming else [str(r) for r in ws.merged_cells.ranges]
-    wb.close()
-    formula_problems = []  # (level, row, column index, message), reported once the header is known
-    if formulas:
-        cached = _cached_values(content, chosen, streaming)
-        for r_index, c_index, formula in formulas:
-            value = cached.get((r_index, c_index))
-            cell = f"{get_column_letter(c_index)}{r_index}"
-            if value is None:
-                message = (
-                    f"formula in {cell} ({formula}) has no cached value: open the file in Excel, save it "
-                    "and upload again, or paste the values"
-                )
-                formula_problems.append(("error", r_index, c_index, message))
-            else:
-                message = f"formula in {cell}: the cached value {_cell_text(value)} was used"
-                formula_problems.append(("warning", r_index, c_index, message))
-                grid[r_index - 1][c_index - 1] = value
-    texts = [[_cell_text(v) for v in row] for row in grid]
-    width = max((len(r) for r in texts), default=0)
-    texts = [r + [""] * (width - len(r)) for r in texts]
-    filled = [sum(1 for c in r if c.strip()) for r in texts]
-    header_index = _header_index(filled) if any(filled) else 0
-    for level, r_index, c_index, message in formula_problems:
-        above = r_index <= header_index + 1 or c_index > len(texts[header_index])
-        column = None if above else texts[header_index][c_index - 1].strip() or None
-        add = problems.error if level == "error" else problems.warning
-        add(file_name, message, sheet=chosen, row=r_index, column=column)
-    if not any(filled):
+    finally:
+        wb.close()
+    return _table_from_cells(cells, chosen, names, file_name=file_name, problems=problems)
+
+
+def _table_from_cells(
+    cells: xlsx.SheetCells, chosen: str, names: list[str], *, file_name: str, problems: Problems
+) -> RawTable | None:
+    """The header (the first row with two or more filled cells), the rows below it, and the sheet's
+    formula and percentage notes; titles above the header are skipped with a warning.
+
+    Only filled cells were read: the table spans the rows that have one, blank rows are never built."""
+    from openpyxl.utils import get_column_letter
+
+    columns = {col: column.finished() for col, column in sorted(cells.columns.items())}
+    cells.columns = {}
+    all_rows = np.concatenate([r for r, _ in columns.values()]) if columns else np.zeros(0, np.int64)
+    distinct, filled = np.unique(all_rows, return_counts=True)
+    del all_rows
+    header_pos = int(np.argmax(filled >= 2)) if (filled >= 2).any() else 0
+    header_row = int(distinct[header_pos]) if len(distinct) else 1
+    width = max(columns, default=0)
+    header = [""] * width
+    for col, (col_rows, texts) in columns.items():
+        at = int(np.searchsorted(col_rows, header_row))
+        if at < len(col_rows) and col_rows[at] == header_row:
+            header[col - 1] = texts[at].as_py()
+    _formula_problems(cells, header_row, header, chosen, file_name=file_name, problems=problems)
+    if not len(distinct):
         problems.error(file_name, "the sheet is empty", sheet=chosen)
         return None
-    if header_index > 0:
-        titles = [next(c for c in texts[i] if c.strip()) for i in range(header_index) if filled[i]]
-        if titles:
-            problems.warning(
-                file_name,
-                f"row(s) above the header were skipped as titles: {'; '.join(repr(t) for t in titles)}",
-                sheet=chosen,
-            )
-    header_row = header_index + 1
-    header_merged = [m for m in merged if _range_touches_row(m, header_row)]
+    if header_pos > 0:
+        titles = [_leftmost(columns, int(row)) for row in distinct[: min(header_pos, 10)]]
+        problems.warning(
+            file_name,
+            f"row(s) above the header were skipped as titles: {'; '.join(quoted(t) for t in titles)}"
+            + (f" and {header_pos - 10} more" if header_pos > 10 else ""),
+            sheet=chosen,
+        )
+    header_merged = list(dict.fromkeys(m for m in cells.merged if _range_touches_row(m, header_row)))
     if header_merged:
         problems.error(
             file_name,
-            f"the header row has merged cells ({', '.join(header_merged)}): het needs a single header row "
-            "with a name in every column, e.g. 'Smoking', 'Smoking lower', 'Smoking upper'; unmerge the "
-            "cells and give each column its own name",
+            f"the header row has merged cells ({', '.join(shown(m) for m in header_merged[:10])}): het needs "
+            "a single header row with a name in every column, e.g. 'Smoking', 'Smoking lower', 'Smoking "
+            "upper'; unmerge the cells and give each column its own name",
             sheet=chosen,
             row=header_row,
         )
         return None
-    header = texts[header_index]
-    body = texts[header_index + 1 :]
-    rows = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
-    columns = list(zip(*body, strict=True)) if body else [()] * width
-    frame = pd.DataFrame({i: pd.Series(list(col), dtype="str") for i, col in enumerate(columns)})
-    table = _finish(header, frame, rows, header_row, file_name=file_name, problems=problems, sheet=chosen)
+    body_rows = distinct[header_pos + 1 :].astype(np.int64)
+    if len(body_rows) * width > MAX_XLSX_GRID:
+        problems.error(
+            file_name,
+            f"the sheet's cells spread over {len(body_rows):,} rows and {width} columns, a table of "
+            f"{len(body_rows) * width:,} cells, more than het reads from a workbook ({MAX_XLSX_GRID:,}): "
+            "delete the cells outside the table, or save it as CSV UTF-8 and upload that",
+            sheet=chosen,
+        )
+        return None
+    frame = pd.DataFrame(
+        {i: _dense_column(columns.pop(i + 1, None), body_rows, header_row) for i in range(width)},
+        index=range(len(body_rows)),
+        copy=False,
+    )
+    table = _finish(
+        header, frame, body_rows, header_row, file_name=file_name, problems=problems, sheet=chosen
+    )
     if table is None:
         return None
     table.kind, table.sheet, table.sheets, table.header_row = "xlsx", chosen, names, header_row
     table.letters = {
         name: get_column_letter(i + 1) for i, name in enumerate(h.strip() for h in header) if name
     }
-    for c_index, cell_rows in percent_cols.items():
+    for c_index, cell_rows in sorted(cells.percent.items()):
         name = header[c_index - 1].strip() if c_index <= len(header) else ""
-        shown = [r for r in cell_rows if r > header_row]
-        if name and shown:
+        below = [r for r in cell_rows if r > header_row]
+        if name and below:
             problems.warning(
                 file_name,
-                f"{len(shown)} cell(s) are formatted as percentages in Excel (e.g. "
-                f"{get_column_letter(c_index)}{shown[0]}): read as percentages, so 0.45 shown as 45% is 45",
+                f"{len(below)} cell(s) are formatted as percentages in Excel (e.g. "
+                f"{get_column_letter(c_index)}{below[0]}): read as percentages, so 0.45 shown as 45% is 45",
                 sheet=chosen,
                 column=name,
             )
     return table
 
 
-def _choose_sheet(wb, names: list[str], sheet: str | None, file_name: str, problems: Problems) -> str | None:
-    listed = ", ".join(f"'{n}'" for n in names)
-    if sheet is not None:
-        if sheet in names:
-            return sheet
-        problems.error(file_name, f"there is no sheet '{sheet}'; the sheets are {listed}")
-        return None
-    if len(names) == 1:
-        return names[0]
-    with_data = [n for n in names if _has_data(wb[n])]
-    if len(with_data) == 1:
-        others = ", ".join(f"'{n}'" for n in names if n != with_data[0])
+def _dense_column(column, body_rows: np.ndarray, header_row: int) -> pd.Series:
+    """One column of the table: its cells' texts at their rows' positions, '' where a cell is blank."""
+    n = len(body_rows)
+    index = np.full(n, -1, dtype=np.int64)
+    texts = pa.array([], pa.string())
+    if column is not None:
+        col_rows, texts = column
+        below = np.flatnonzero(col_rows > header_row)
+        index[np.searchsorted(body_rows, col_rows[below])] = below  # a cell given twice: the last wins
+    dense = texts.take(pa.array(index, mask=index < 0)) if len(texts) else pa.nulls(n, pa.string())
+    return pd.Series(pc.fill_null(dense, ""), dtype=pd.ArrowDtype(pa.string()), copy=False)
+
+
+def _leftmost(columns: dict, row: int) -> str:
+    """The text of the leftmost filled cell of a row."""
+    for col_rows, texts in columns.values():  # in column order
+        at = int(np.searchsorted(col_rows, row))
+        if at < len(col_rows) and col_rows[at] == row:
+            return texts[at].as_py()
+    return ""
+
+
+def _formula_problems(
+    cells: xlsx.SheetCells,
+    header_row: int,
+    header: list[str],
+    sheet: str,
+    *,
+    file_name: str,
+    problems: Problems,
+) -> None:
+    """A formula without a cached value is an error; one with a cached value a warning (that value is read).
+
+    The first few of each are named by cell, the rest counted."""
+    from openpyxl.utils import get_column_letter
+
+    def column(r_index: int, c_index: int) -> str | None:
+        above = r_index <= header_row or c_index > len(header)
+        return None if above else header[c_index - 1].strip() or None
+
+    for r_index, c_index, formula in cells.missing_formulas:
+        problems.error(
+            file_name,
+            f"formula in {get_column_letter(c_index)}{r_index} ({shown(formula)}) has no cached value: open the "
+            "file in Excel, save it and upload again, or paste the values",
+            sheet=sheet,
+            row=r_index,
+            column=column(r_index, c_index),
+        )
+    more = cells.formula_counts["missing"] - len(cells.missing_formulas)
+    if more > 0:
+        problems.error(file_name, f"and {more:,} more formula cell(s) have no cached value", sheet=sheet)
+    for r_index, c_index, _formula, value in cells.cached_formulas:
         problems.warning(
             file_name,
-            f"the workbook has {len(names)} sheets; read '{with_data[0]}', the only one with data "
-            f"(the others, {others}, are empty)",
-            sheet=with_data[0],
+            f"formula in {get_column_letter(c_index)}{r_index}: the cached value {shown(value)} was used",
+            sheet=sheet,
+            row=r_index,
+            column=column(r_index, c_index),
         )
-        return with_data[0]
-    problems.error(
-        file_name,
-        f"the workbook has {len(names)} sheets with data ({', '.join(repr(n) for n in with_data)}); "
-        f"choose the sheet to read (sheets: {listed})",
-    )
-    return None
-
-
-def _has_data(ws) -> bool:
-    """At least a header and one data row."""
-    filled = 0
-    for row in ws.iter_rows(values_only=True):
-        if any(v is not None and str(v).strip() for v in row):
-            filled += 1
-            if filled >= 2:
-                return True
-    return False
-
-
-def _cached_values(content: bytes, sheet: str, streaming: bool) -> dict[tuple[int, int], object]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(io.BytesIO(content), data_only=True, read_only=streaming)
-    try:
-        out = {}
-        for r_index, row in enumerate(wb[sheet].iter_rows(values_only=True), start=1):
-            for c_index, value in enumerate(row, start=1):
-                if value is not None:
-                    out[(r_index, c_index)] = value
-        return out
-    finally:
-        wb.close()
-
-
-def _header_index(filled: list[int]) -> int:
-    """The header row (0-based): the first row with two or more filled cells, else the first filled row."""
-    for i, n in enumerate(filled):
-        if n >= 2:
-            return i
-    return next(i for i, n in enumerate(filled) if n)
+    more = cells.formula_counts["cached"] - len(cells.cached_formulas)
+    if more > 0:
+        problems.warning(
+            file_name, f"and {more:,} more formula cell(s): their cached values were used", sheet=sheet
+        )
 
 
 def _range_touches_row(ref: str, row: int) -> bool:
     numbers = [int(n) for n in re.findall(r"\d+", ref)]
     return len(numbers) == 2 and numbers[0] <= row <= numbers[1]
-
-
-def _cell_text(value) -> str:
-    """A cell value as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 # -- the header -------------------------------------------------------------------------------------------
@@ -671,8 +919,10 @@ def _finish(
     file_name: str,
     problems: Problems,
     sheet,
+    may_hold_nul: bool = False,
 ):
-    """Name the columns from the header, drop blank records and unnamed empty columns, check the header."""
+    """Name the columns from the header, drop blank records and unnamed empty columns, check the header
+    and the cells (none longer than MAX_CELL_CHARS, none holding a NUL byte)."""
     names = [str(h).strip() for h in header]
     width = frame.shape[1]
     names = names + [""] * (width - len(names))
@@ -704,20 +954,97 @@ def _finish(
         return None
     keep = [i for i, n in enumerate(names) if n]
     seen: dict[str, int] = {}
+    folded: dict[str, int] = {}
     for i in keep:
         if names[i] in seen:
             problems.error(
                 file_name,
-                f"the header names '{names[i]}' twice (columns {_letter(seen[names[i]])} and {_letter(i)})",
+                f"the header names {quoted(names[i])} twice (columns {_letter(seen[names[i]])} and {_letter(i)})",
                 sheet=sheet,
                 row=header_row,
                 column=names[i],
             )
             return None
         seen[names[i]] = i
+        key = _folded(names[i])
+        if key in folded:
+            j = folded[key]
+            problems.error(
+                file_name,
+                f"the header names {quoted(names[j])} (column {_letter(j)}) and {quoted(names[i])} (column "
+                f"{_letter(i)}): het matches column names ignoring case, spaces and underscores, so it cannot "
+                "tell them apart; rename or remove one",
+                sheet=sheet,
+                row=header_row,
+                column=names[i],
+            )
+            return None
+        folded[key] = i
     frame = frame[keep]
     frame.columns = [names[i] for i in keep]
+    if not _cells_fit(frame, rows, header_row, file_name, problems, sheet, may_hold_nul):
+        return None
     return RawTable(frame=frame, rows=rows, kind="", sheet=sheet, header_row=header_row)
+
+
+def _folded(name: str) -> str:
+    """A column name as the format readers match it: lower case, spaces and underscores alike."""
+    return " ".join(re.split(r"[\s_]+", name.lower())).strip()
+
+
+def _cells_fit(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    header_row: int,
+    file_name: str,
+    problems: Problems,
+    sheet,
+    nul: bool,
+) -> bool:
+    """False (with an error naming row and column) for a cell over MAX_CELL_CHARS or holding a NUL byte.
+
+    Checked column by column with pyarrow (a categorical column on its distinct texts), so a large
+    clean file costs a few milliseconds; the NUL check runs only when the file holds a NUL byte.
+    """
+    fits = True
+    for name in frame.columns:
+        if len(name) > MAX_CELL_CHARS or "\x00" in name:
+            problems.error(file_name, _cell_fault(name), sheet=sheet, row=header_row, column=name)
+            fits = False
+    for name in frame.columns:
+        series = frame[name]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            texts = pa.array(series.cat.categories, pa.large_string())
+            codes = series.cat.codes.to_numpy()
+        else:
+            texts, codes = arrow(series), None
+        if not len(texts):
+            continue
+        faults = [pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS)]
+        if nul:
+            faults.append(pc.match_substring(texts, "\x00"))
+        for fault in faults:
+            if not pc.any(fault).as_py():
+                continue
+            hit = np.asarray(fault.to_numpy(zero_copy_only=False), dtype=bool)
+            position = int(np.flatnonzero(hit[codes] if codes is not None else hit)[0])
+            text = series.iloc[position]
+            problems.error(file_name, _cell_fault(text), sheet=sheet, row=int(rows[position]), column=name)
+            fits = False
+            break
+    return fits
+
+
+def _cell_fault(text: str) -> str:
+    if len(text) > MAX_CELL_CHARS:
+        return (
+            f"the cell holds {len(text):,} characters; het reads at most {MAX_CELL_CHARS:,} (Excel's own limit "
+            "for a cell): is a quote left open, or is this the right file?"
+        )
+    return (
+        "the cell holds a NUL byte (\\x00), which no text export holds: the file is damaged (a download or "
+        "copy cut short and padded with zeros?) or not a CSV file"
+    )
 
 
 def _blank_records(frame: pd.DataFrame) -> np.ndarray:

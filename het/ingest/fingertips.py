@@ -55,7 +55,7 @@ from het.ingest.parsed import (
     kept_aside_frame,
 )
 from het.ingest.periods import read_period
-from het.ingest.problems import ERROR, WARNING, Problems
+from het.ingest.problems import ERROR, WARNING, Problems, quoted, shown
 from het.ingest.ranges import check_limits, check_ranges
 from het.ingest.row_checker import RowChecker, summarise_values
 from het.ingest.text_codes import (
@@ -195,7 +195,7 @@ def fingertips_breakdown(category_type: str, category: str) -> BreakdownMatch:
     category = category.strip()
     if not kind:
         if category:
-            return BreakdownMatch(None, category, None, f"Category '{category}' has no Category Type")
+            return BreakdownMatch(None, category, None, f"Category {quoted(category)} has no Category Type")
         return BreakdownMatch(TOTAL, "", None)
     if "deprivation" in kind and ("decile" in kind or "quintile" in kind):
         deciles = "decile" in kind
@@ -211,7 +211,7 @@ def fingertips_breakdown(category_type: str, category: str) -> BreakdownMatch:
                 None,
                 category,
                 None,
-                f"Category '{category}' of '{category_type.strip()}' cannot be read as a "
+                f"Category {quoted(category)} of {quoted(category_type.strip())} cannot be read as a "
                 f"{'decile' if deciles else 'quintile'} (expected e.g. 'Most deprived "
                 f"{'decile' if deciles else 'quintile'}', 'Second most deprived ...', 'Least deprived ...')",
             )
@@ -220,11 +220,11 @@ def fingertips_breakdown(category_type: str, category: str) -> BreakdownMatch:
     if "ethnic" in kind:
         if not category:
             return BreakdownMatch(
-                None, "", None, f"an ethnic group row of '{category_type.strip()}' has no Category"
+                None, "", None, f"an ethnic group row of {quoted(category_type.strip())} has no Category"
             )
         return BreakdownMatch(ETHNICITY, category, None)
     return BreakdownMatch(
-        None, category, None, f"Category Type '{category_type.strip()}' is not a breakdown het models"
+        None, category, None, f"Category Type {quoted(category_type.strip())} is not a breakdown het models"
     )
 
 
@@ -364,7 +364,7 @@ class _Reader:
         self.checker.flag(
             np.array([m is None for m in mapped])[index],
             self.names["sex"],
-            lambda i: f"sex '{values[index[i]]}' is not one of Persons, Male, Female (or Not applicable)",
+            lambda i: f"sex {quoted(values[index[i]])} is not one of Persons, Male, Female (or Not applicable)",
         )
         self.out["sex"] = category_series(mapped, index, self.index)
         self.parts["sex"] = _dense(mapped, index)
@@ -463,8 +463,8 @@ class _Reader:
             ~known & ~national,
             column,
             lambda i: (
-                f"unknown area code '{values[index[i]]}'"
-                + (f" (Area Type '{types[type_index[i]]}')" if types[type_index[i]] else "")
+                f"unknown area code {quoted(values[index[i]])}"
+                + (f" (Area Type {quoted(types[type_index[i]])})" if types[type_index[i]] else "")
                 + ": het does not know this area"
             ),
         )
@@ -558,8 +558,8 @@ class _Reader:
             mask = second & (type_index == kept_code)
             loaded = sorted({types[c] for c in loaded_type[mask]})
             self.checker.warning(
-                f"{int(mask.sum())} row(s) kept aside: '{types[kept_code]}' gives a second set of groups for the "
-                f"same indicator, area, period, sex and age as '{'; '.join(loaded)}', which was loaded "
+                f"{int(mask.sum())} row(s) kept aside: {quoted(types[kept_code])} gives a second set of groups for the "
+                f"same indicator, area, period, sex and age as {quoted('; '.join(loaded))}, which was loaded "
                 f"(het holds one set per breakdown) ({self.checker.row_list(mask)})",
                 column=self.names.get("category_type", "Category Type"),
                 row=int(self.checker.rows[np.flatnonzero(mask)[0]]),
@@ -615,12 +615,25 @@ class _Reader:
         area_set = np.array([set_number.get(area_vintages.get(v), 0) for v in area_values] or [0])[area_index]
         expected = np.array([set_number.get(r.ward_set, 0) for r in results] or [0])[combined]
         mismatch = (area_set > 0) & (expected > 0) & (area_set != expected)
+        # A ward row whose period het cannot place in a ward set (a label het does not read, kept with
+        # Fingertips' sortable) cannot be checked against the ward sets: refused, not loaded unchecked.
+        placed = np.array([r.ward_set is not None or r.level == ERROR for r in results] or [True])[combined]
+        self.checker.flag(
+            (area_set > 0) & ~placed,
+            self.names["area_code"],
+            lambda i: (
+                f"ward {shown(area_values[area_index[i]])} is on ward set {vintages[area_set[i] - 1]}, but "
+                f"period {quoted(labels[label_index[i]])} is not a form het reads, so het cannot check that it "
+                f"is the ward set in force then ({ward_sets.change_note()}): write the period as e.g. 2019, "
+                "2019/20 or 2017 - 19"
+            ),
+        )
         self.checker.flag(
             mismatch,
             self.names["area_code"],
             lambda i: (
                 f"ward {area_values[area_index[i]]} belongs to ward set {vintages[area_set[i] - 1]}, but period "
-                f"'{labels[label_index[i]]}' falls under {vintages[expected[i] - 1]} ({ward_sets.change_note()})"
+                f"{quoted(labels[label_index[i]])} falls under {vintages[expected[i] - 1]} ({ward_sets.change_note()})"
             ),
         )
 
@@ -648,12 +661,12 @@ def _fingertips_period(label: str, sortable_text: str, periodicity: str, ward_se
     if info.error is not None and periodicity:
         plain = read_period(label, None, ward_sets)
         if plain.error is None:
-            note = f"period '{label}' is {plain.kind}, but the catalogue says the indicator is {periodicity}"
+            note = f"period {quoted(label)} is {plain.kind}, but the catalogue says the indicator is {periodicity}"
             info = plain
     if info.error is None:
         if sortable is not None and sortable // 10000 != info.sortable // 10000:
             mismatch = (
-                f"Time period Sortable {sortable} does not match period '{label}' ({info.sortable}); "
+                f"Time period Sortable {sortable} does not match period {quoted(label)} ({info.sortable}); "
                 "Fingertips' sortable was used"
             )
             note = f"{note}; {mismatch}" if note else mismatch
@@ -667,11 +680,11 @@ def _fingertips_period(label: str, sortable_text: str, periodicity: str, ward_se
         return _Period(
             sortable,
             None,
-            f"period '{label}' is not a form het reads ({info.error}); Fingertips' label and sortable "
+            f"period {quoted(label)} is not a form het reads ({info.error}); Fingertips' label and sortable "
             f"{sortable} were kept",
             WARNING,
         )
-    shown = f"'{sortable_text}'" if sortable_text else "empty"
+    written = quoted(sortable_text) if sortable_text else "empty"
     return _Period(
-        None, None, f"cannot read period '{label}', and its Time period Sortable is {shown}", ERROR
+        None, None, f"cannot read period {quoted(label)}, and its Time period Sortable is {written}", ERROR
     )

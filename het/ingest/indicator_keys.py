@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from het.ingest.problems import quoted, shown
 from het.ingest.row_checker import RowChecker
 from het.ingest.text_codes import category_series, text_series
 
@@ -63,7 +64,7 @@ def resolve_indicators(
             state.append(0)
         else:
             checker.error(
-                f"the mapping for indicator '{key}' names '{target}', which is not in the catalogue",
+                f"the mapping for indicator {quoted(key)} names {quoted(target)}, which is not in the catalogue",
                 column=column,
             )
             resolved.append(None)
@@ -88,7 +89,7 @@ def resolve_indicators(
         listing_rows.append(
             {"source_key": key, "source_name": name, "rows": len(positions), "first_row": first_row}
         )
-        label = f"'{key}'" + (f" ({name})" if name else "")
+        label = quoted(key) + (f" ({shown(name)})" if name else "")
         checker.error(
             f"indicator {label} is not in the catalogue ({len(positions)} row(s)): map it to a catalogue "
             "indicator or add it as a local indicator",

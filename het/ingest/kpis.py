@@ -24,10 +24,10 @@ import pandas as pd
 
 from het.ingest import workstream_edits as edits
 from het.ingest.files import RawTable, cannot_check, read_table
-from het.ingest.numbers import parse_numbers
+from het.ingest.numbers import bad_number_message, parse_numbers
 from het.ingest.parsed import KPI_COLUMNS, LoadResult, ParsedExtract, empty_extract
 from het.ingest.periods import read_period
-from het.ingest.problems import ExtractRejected, Problems
+from het.ingest.problems import ExtractRejected, Problems, quoted
 from het.ingest.row_checker import RowChecker
 from het.ingest.stored_files import keep_original, sha256_of
 from het.ingest.text_codes import strip
@@ -85,8 +85,8 @@ def kpi_period_error(label: str) -> str | None:
                 date(*(int(match[i]) for i in order))
                 return None
             except ValueError:
-                return f"'{label}' is not a real date"
-    return f"cannot read period '{label}': expected e.g. {PERIOD_EXAMPLES}"
+                return f"{quoted(label)} is not a real date"
+    return f"cannot read period {quoted(label)}: expected e.g. {PERIOD_EXAMPLES}"
 
 
 def _norm(name: str) -> str:
@@ -149,7 +149,7 @@ def kpis_from_table(
     checker.flag(
         (measure != "") & (out["kpi_id"] == ""),
         names["measure"],
-        lambda i: f"'{measure.iat[i]}' has no letters or digits to make a KPI id from",
+        lambda i: f"{quoted(measure.iat[i])} has no letters or digits to make a KPI id from",
     )
     unit = text("unit")
     percent_any = pd.Series(False, index=raw.index)
@@ -158,7 +158,7 @@ def kpis_from_table(
         percent = written.str.endswith("%").fillna(False)
         percent_any |= percent
         values, suppressed, bad = parse_numbers(written.str.removesuffix("%").str.strip())
-        checker.flag(bad, names[col], lambda i, w=written: f"'{w.iat[i]}' is not a number")
+        checker.flag(bad, names[col], lambda i, w=written: bad_number_message(w.iat[i]))
         out[col] = values
     out["unit"] = unit.where(~((unit == "") & percent_any), "%").replace("", None)
 
@@ -187,7 +187,7 @@ def kpis_from_table(
         checker.flag(
             polarity.isna() & (polarity_written != ""),
             names["polarity"],
-            lambda i: f"'{polarity_written.iat[i]}' is not one of high is good, low is good, no judgement",
+            lambda i: f"{quoted(polarity_written.iat[i])} is not one of high is good, low is good, no judgement",
         )
     out["polarity"] = polarity.astype(object).where(polarity.notna(), None)
 
@@ -195,7 +195,7 @@ def kpis_from_table(
     indicator = text("indicator_id")
     if indicators is not None and "indicator_id" in names:
         known = indicator.isin(indicators["indicator_id"]) | (indicator == "")
-        checker.flag(~known, names["indicator_id"], lambda i: f"unknown indicator '{indicator.iat[i]}'")
+        checker.flag(~known, names["indicator_id"], lambda i: f"unknown indicator {quoted(indicator.iat[i])}")
     out["indicator_id"] = indicator.replace("", None)
 
     dup = out["kpi_id"].duplicated(keep="first") & (out["kpi_id"] != "")
@@ -203,7 +203,7 @@ def kpis_from_table(
     checker.flag(
         dup,
         names["measure"],
-        lambda i: f"KPI '{out['kpi_id'].iat[i]}' appears twice (first in row {int(first_row.iat[i])})",
+        lambda i: f"KPI {quoted(out['kpi_id'].iat[i])} appears twice (first in row {int(first_row.iat[i])})",
     )
     keep = ~checker.bad
     kpis = out.loc[keep, KPI_COLUMNS].reset_index(drop=True)
@@ -234,7 +234,7 @@ def _workstreams(written: pd.Series, workstreams, checker: RowChecker, column: s
     checker.flag(
         found.isna() & (written != ""),
         column,
-        lambda i: f"unknown workstream '{written.iat[i]}': expected one of {known} (or its name)",
+        lambda i: f"unknown workstream {quoted(written.iat[i])}: expected one of {known} (or its name)",
     )
     return found.astype(object)
 

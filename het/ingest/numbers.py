@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from het.ingest.problems import quoted
 from het.ingest.row_checker import RowChecker
 from het.ingest.text_codes import arrow, codes, strip
 
@@ -22,7 +25,8 @@ def parse_numbers(source: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     Blank cells are missing values. Suppression markers (SUPPRESSION_MARKERS: *, x, [c], .., -, ...)
     are missing values to be noted, not errors. A comma is read as a thousands separator only in
     groups of three ('1,349', '12,345.6'); '1,5' is not a number (a decimal comma is refused rather
-    than guessed). Text, 'nan' and 'inf' are not numbers.
+    than guessed). Text, 'nan' and 'inf' are not numbers, and nor is a number too large for a float
+    ('1e400', '-1e999', which would read as plus or minus infinity): see bad_number_message.
 
     A categorical column is read once per distinct text and spread back to its rows.
     """
@@ -71,9 +75,20 @@ def _read_number_texts(raw: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     number = pc.match_substring_regex(cleaned, _NUMBER)
     candidate = pc.and_(pc.invert(blank), pc.invert(suppressed))
     usable = pc.and_(candidate, number)
-    values = pc.cast(pc.if_else(usable, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
-    bad = pc.and_(candidate, pc.invert(number))
-    return _floats(values), np.asarray(suppressed, dtype=bool), np.asarray(bad, dtype=bool)
+    values = _floats(pc.cast(pc.if_else(usable, cleaned, pa.scalar(None, cleaned.type)), pa.float64())).copy()
+    overflow = np.isinf(values)  # '1e400' is written like a number but is beyond a float's range
+    values[overflow] = np.nan
+    bad = np.asarray(pc.and_(candidate, pc.invert(number)), dtype=bool) | overflow
+    return values, np.asarray(suppressed, dtype=bool), bad
+
+
+def bad_number_message(text) -> str:
+    """Why a cell parse_numbers refused is not a number: too large for a float, or not a number at all."""
+    cleaned = str(text).strip()
+    plain = cleaned.replace(",", "") if re.fullmatch(_THOUSANDS, cleaned) else cleaned
+    if re.fullmatch(_NUMBER, plain):
+        return f"{quoted(cleaned)} is too large a number (beyond about 1.8e308, it would read as infinity)"
+    return f"{quoted(cleaned)} is not a number"
 
 
 def _floats(values: pa.Array) -> np.ndarray:
@@ -100,7 +115,7 @@ def read_numeric_columns(
         source = raw[source_name]
         parsed, suppressed, bad = parse_numbers(source)
         out[col] = parsed
-        checker.flag(bad, source_name, lambda i, s=source: f"'{str(s.iloc[i]).strip()}' is not a number")
+        checker.flag(bad, source_name, lambda i, s=source: bad_number_message(s.iloc[i]))
         if col == "value" and suppressed.any():
             marker = strip(source)
             note = ("suppressed in source: " + marker).where(suppressed, "")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from het.ingest.lookups import lookup_dict
+from het.ingest.problems import quoted, shown
 from het.ingest.row_checker import RowChecker
 from het.ingest.text_codes import codes
 from het.periods import parse_period
@@ -27,7 +28,10 @@ def read_period(label: str, periodicity: str | None, ward_sets: WardSets | None 
     try:
         period = parse_period(label, periodicity=periodicity or None)
     except ValueError as exc:
-        return PeriodInfo(None, None, str(exc))
+        message = str(exc)
+        for form in {str(label), str(label).strip()}:  # the label as het.periods quotes it, shown short
+            message = message.replace(f"'{form}'", quoted(form)) if form else message
+        return PeriodInfo(None, None, message)
     ward_set = ward_sets.for_period(period) if ward_sets is not None else None
     return PeriodInfo(period.sortable, ward_set, None, period.kind)
 
@@ -85,7 +89,18 @@ def check_ward_sets(
         mismatch,
         column,
         lambda i: (
-            f"ward {area_codes.iat[i]} belongs to ward set {vintage[i]}, but period "
-            f"'{labels.iat[i]}' falls under {expected.iat[i]} ({note})"
+            f"ward {shown(area_codes.iat[i])} belongs to ward set {vintage[i]}, but period "
+            f"{quoted(labels.iat[i])} falls under {expected.iat[i]} ({note})"
+        ),
+    )
+    # A ward row whose period has no ward set (a period not read is an error of its own already) cannot be
+    # checked: it is refused rather than loaded unchecked.
+    unchecked = (row_area_set > 0) & (row_expected == 0) & ~checker.bad
+    checker.flag(
+        unchecked,
+        column,
+        lambda i: (
+            f"ward {shown(area_codes.iat[i])} is on ward set {vintage[i]}, but no ward set is in force for "
+            f"period {quoted(labels.iat[i])}, so het cannot check it ({ward_sets.descriptions()})"
         ),
     )

@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from het.ingest.parsed import ParsedExtract
+from het.ingest.problems import escaped, shown
 from het.store import Store, read_query
 
 KEY_COLUMNS = [
@@ -232,7 +233,7 @@ def _preview_kpis(store: Store, parsed: ParsedExtract) -> Preview:
 
 def load_report(parsed: ParsedExtract, preview: Preview, *, max_problems: int = 50) -> str:
     """The text report the CLI prints: what was read, every problem with file/row/column, and the effect."""
-    lines = [f"{parsed.file_name}: {', '.join(parsed.notes) or parsed.format}"]
+    lines = [f"{shown(parsed.file_name, 160)}: {escaped(', '.join(parsed.notes)) or parsed.format}"]
     counts = preview.counts
     lines.append(
         f"rows read {counts['rows_read']:,}: new {counts['new']:,}, revised {counts['revised']:,}, "
@@ -248,8 +249,11 @@ def load_report(parsed: ParsedExtract, preview: Preview, *, max_problems: int = 
     if not preview.unknown_indicators.empty:
         lines.append("indicators het does not know (map with --map KEY=INDICATOR, or KEY= to set aside):")
         for item in preview.unknown_indicators.itertuples(index=False):
-            lines.append(f"  - {item.source_key}: {item.source_name} ({item.rows:,} rows)")
+            lines.append(f"  - {shown(item.source_key)}: {shown(item.source_name)} ({item.rows:,} rows)")
     if not preview.touched.empty:
         lines.append("touches:")
-        lines += [f"  {line}" for line in preview.touched.head(40).to_string(index=False).splitlines()]
+        touched = (
+            preview.touched.head(40).astype(object).map(lambda v: shown(v, 120) if isinstance(v, str) else v)
+        )
+        lines += [f"  {line}" for line in touched.to_string(index=False).splitlines()]
     return "\n".join(lines)

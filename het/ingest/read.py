@@ -11,8 +11,10 @@ the format; nothing is written here (het.loads commits).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
 from typing import NamedTuple
 
 import pandas as pd
@@ -21,7 +23,7 @@ from het.ingest.files import RawTable, is_excel, read_table, sniff_delimiter
 from het.ingest.fingertips import fingertips_from_table, is_fingertips_header
 from het.ingest.kpis import is_kpi_header, kpis_from_table
 from het.ingest.parsed import FORMATS, ParsedExtract, empty_extract
-from het.ingest.problems import Problems
+from het.ingest.problems import Problems, escaped, shown
 from het.ingest.stored_files import prepare_in_background
 from het.ingest.tidy import REQUIRED as TIDY_REQUIRED
 from het.ingest.tidy import tidy_from_table
@@ -29,6 +31,7 @@ from het.ingest.ward_wide import is_ward_wide_header, ward_wide_from_table
 from het.memory import release_freed_memory
 
 UNKNOWN_FORMAT = "unknown"
+log = logging.getLogger("het.ingest")
 
 
 class DetectedFormat(NamedTuple):
@@ -75,11 +78,14 @@ def detect_format(content: bytes, *, file_name: str, sheet: str | None = None) -
             )
         return detect_format_from_columns(table.columns)
     head = content[:65536]
-    try:
-        text = head.decode("utf-8-sig")
+    try:  # a character cut at the end of the head is not a reason to read the header as Windows-1252
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(content) <= len(head))
     except UnicodeDecodeError:
         text = head.decode("cp1252", errors="replace")
-    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)), [])
+    except csv.Error:
+        header = []
     if not header:
         return DetectedFormat(None, "the file is empty")
     return detect_format_from_columns(header)
@@ -104,9 +110,35 @@ def read_extract(
     ward_set and period are for wide ward tables; sheet chooses an Excel sheet; max_bytes overrides the
     upload limit (HET_MAX_UPLOAD_MB, default 200 MB); indicator_mapping maps the file's unknown indicators
     (see het.ingest.indicators); workstreams (the workstreams table) checks a KPI file's workstream column.
-    The whole file is checked; nothing is written.
+    The whole file is checked; nothing is written. A file that makes a reader fail unexpectedly is
+    refused with a message (the failure is logged at INFO), never raised: every file gets a report.
     """
     problems = Problems()
+    try:
+        return _read_extract(
+            content, file_name, indicators, areas, format, ward_set, period, sheet, max_bytes,
+            indicator_mapping, workstreams, problems,
+        )  # fmt: skip
+    except MemoryError:
+        problems.items.clear()
+        problems.error(
+            file_name, "het ran out of memory reading this file; nothing was loaded: save it as CSV"
+        )
+    except Exception as exc:  # a reader's bug must not become a traceback in front of the analyst
+        # logged for whoever runs het (with the traceback), at a level the CLI does not print by default
+        log.info("reading %s failed", escaped(file_name), exc_info=True)
+        problems.error(
+            file_name,
+            f"het could not read this file ({type(exc).__name__}: {shown(exc, 200)}); nothing was loaded. "
+            "This is a fault in het: please report it with the file",
+        )
+    return empty_extract(file_name, format or UNKNOWN_FORMAT, content, problems, options={"format": format})
+
+
+def _read_extract(
+    content, file_name, indicators, areas, format, ward_set, period, sheet, max_bytes, indicator_mapping,
+    workstreams, problems,
+) -> ParsedExtract:  # fmt: skip
     options = {
         "format": format,
         "ward_set": ward_set,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
 from het.ingest.duplicates import check_duplicates
@@ -27,12 +28,19 @@ from het.ingest.parsed import (
     kept_aside_frame,
 )
 from het.ingest.periods import check_ward_sets, read_periods
-from het.ingest.problems import Problems
+from het.ingest.problems import Problems, quoted
 from het.ingest.ranges import check_limits, check_ranges
 from het.ingest.row_checker import MAX_ROWS_NAMED, RowChecker
 from het.ingest.text_codes import codes, strip
 from het.periods import parse_period
-from het.vocabulary import BREAKDOWN_LABELS, DEPRIVATION_BREAKDOWNS, SEXES, TOTAL, WARD
+from het.vocabulary import (
+    BREAKDOWN_LABELS,
+    DEPRIVATION_BREAKDOWNS,
+    SEXES,
+    TOTAL,
+    WARD,
+    deprivation_group_count,
+)
 from het.ward_sets import WardSets
 
 __all__ = [
@@ -46,6 +54,11 @@ __all__ = [
     "tidy_example_csv",
     "tidy_template_csv",
 ]
+
+# The largest period_sort and category_rank the store holds (INTEGER columns; a Fingertips sortable code
+# has up to nine digits, e.g. 20190000).
+MAX_PERIOD_SORT = 999_999_999
+MAX_RANK = 999_999_999
 
 REQUIRED = ["indicator_id", "area_code", "period", "sex", "age", "breakdown", "category", "value"]
 OPTIONAL = [*NUMERIC[1:], "value_note", "category_rank"]
@@ -270,6 +283,44 @@ def tidy_from_table(
     )
 
 
+def _whole_numbers(
+    values: pd.Series,
+    bad: pd.Series,
+    source: pd.Series,
+    checker: RowChecker,
+    column: str,
+    top: int,
+    groups: np.ndarray | None = None,
+) -> tuple[pd.Series, np.ndarray]:
+    """A column of whole numbers from 0 to `top` (as the store holds them); anything else is an error.
+
+    With `groups` (category_rank: a row's number of deprivation groups, 0 for other breakdowns), a
+    deprivation row's rank must be 1 to its number of groups. Returns the values with the refused
+    ones missing, and which rows were refused.
+    """
+    numbers = values.to_numpy(dtype=float)
+    fraction = ~np.isnan(numbers) & (numbers != np.round(numbers))
+    deprivation = np.zeros(len(numbers), dtype=bool) if groups is None else groups > 0
+    low = np.where(deprivation, 1, 0)
+    high = np.where(deprivation, groups if groups is not None else 0, top)
+    outside = ~np.isnan(numbers) & ~fraction & ((numbers < low) | (numbers > high))
+    refused = bad.to_numpy(dtype=bool) | fraction | outside
+
+    def message(i: int) -> str:
+        text = quoted(str(source.iloc[i]).strip())
+        if outside[i] and groups is not None and groups[i] > 0:
+            return (
+                f"{text} is not a rank of {groups[i]} deprivation groups: expected 1 (most deprived) to "
+                f"{groups[i]} (least deprived)"
+            )
+        if outside[i]:
+            return f"{text} is out of range: het holds whole numbers from 0 to {top:,} here"
+        return f"{text} is not a whole number"
+
+    checker.flag(refused, column, message)
+    return values.where(~refused), refused
+
+
 def _tidy_observations(
     raw, checker: RowChecker, indicators, areas, mapping
 ) -> tuple[pd.DataFrame, ResolvedIndicators]:
@@ -287,8 +338,10 @@ def _tidy_observations(
         raw["category_rank"] if "category_rank" in raw else pd.Series("", index=raw.index, dtype="str")
     )
     rank, _, bad_rank = parse_numbers(rank_source)
-    checker.flag(bad_rank, "category_rank", lambda i: "is not a whole number")
-    out["category_rank"] = rank
+    groups = out["breakdown"].map(deprivation_group_count).fillna(0).to_numpy(dtype=np.int64)
+    out["category_rank"], bad_rank = _whole_numbers(
+        rank, bad_rank, rank_source, checker, "category_rank", MAX_RANK, groups
+    )
 
     ids = indicators["indicator_id"].astype("str")
     resolved = resolve_indicators(
@@ -303,16 +356,16 @@ def _tidy_observations(
     out["indicator_id"] = resolved.indicator_id
 
     unknown_area = ~out["area_code"].isin(areas["area_code"])
-    checker.flag(unknown_area, "area_code", lambda i: f"unknown area code '{out['area_code'].iat[i]}'")
+    checker.flag(unknown_area, "area_code", lambda i: f"unknown area code {quoted(out['area_code'].iat[i])}")
     checker.flag(
         ~out["sex"].isin(SEXES),
         "sex",
-        lambda i: f"sex '{out['sex'].iat[i]}' is not one of {', '.join(SEXES)}",
+        lambda i: f"sex {quoted(out['sex'].iat[i])} is not one of {', '.join(SEXES)}",
     )
     checker.flag(
         ~out["breakdown"].isin(list(BREAKDOWN_LABELS)),
         "breakdown",
-        lambda i: f"breakdown '{out['breakdown'].iat[i]}' is not one of {', '.join(BREAKDOWN_LABELS)}",
+        lambda i: f"breakdown {quoted(out['breakdown'].iat[i])} is not one of {', '.join(BREAKDOWN_LABELS)}",
     )
     checker.flag(
         (out["breakdown"] == TOTAL) & (out["category"] != ""),
@@ -325,7 +378,7 @@ def _tidy_observations(
         lambda i: "is empty for a breakdown row",
     )
     checker.flag(
-        out["breakdown"].isin(list(DEPRIVATION_BREAKDOWNS)) & out["category_rank"].isna(),
+        out["breakdown"].isin(list(DEPRIVATION_BREAKDOWNS)) & out["category_rank"].isna() & ~bad_rank,
         "category_rank",
         lambda i: "is needed for deprivation groups (1 = most deprived)",
     )
@@ -339,7 +392,7 @@ def _tidy_observations(
     out["period_sort"] = periods["period_sort"]
     if "period_sort" in raw:
         given, _, bad = parse_numbers(raw["period_sort"])
-        checker.flag(bad, "period_sort", lambda i: "is not a whole number")
+        given, _ = _whole_numbers(given, bad, raw["period_sort"], checker, "period_sort", MAX_PERIOD_SORT)
         out["period_sort"] = given.fillna(out["period_sort"])
     check_ward_sets(
         out["area_code"], out["period_label"], periods["ward_set"], areas, checker, column="area_code"

@@ -31,7 +31,7 @@ from het.ingest.duplicates import check_duplicates
 from het.ingest.extra_columns import extra_json
 from het.ingest.files import RawTable, cannot_check
 from het.ingest.lookups import lookup_dict
-from het.ingest.numbers import parse_numbers
+from het.ingest.numbers import bad_number_message, parse_numbers
 from het.ingest.parsed import (
     OBSERVATION_COLUMNS,
     ParsedExtract,
@@ -40,7 +40,7 @@ from het.ingest.parsed import (
     finish_observations,
 )
 from het.ingest.periods import read_period
-from het.ingest.problems import Problems
+from het.ingest.problems import Problems, quoted, shown
 from het.ingest.ranges import check_limits, check_ranges
 from het.ingest.row_checker import RowChecker, summarise_values
 from het.ingest.text_codes import strip
@@ -112,7 +112,7 @@ def ward_wide_from_table(
     ward_sets = WardSets.from_areas(areas)
     if ward_set not in ward_sets.vintages:
         sets = ward_sets.descriptions()
-        given = f" ('{ward_set}' is not one)" if ward_set else ""
+        given = f" ({quoted(ward_set)} is not one)" if ward_set else ""
         problems.error(file_name, f"say which ward set the table is on{given}: {sets}", **where)
         return fail()
     by_norm = {normalise(c): c for c in raw.columns}
@@ -166,7 +166,7 @@ def ward_wide_from_table(
                 continue
             if str(target) not in catalogue_ids:
                 checker.error(
-                    f"the mapping for column '{col}' names '{target}', which is not in the catalogue",
+                    f"the mapping for column {quoted(col)} names {quoted(target)}, which is not in the catalogue",
                     column=col,
                 )
                 continue
@@ -175,14 +175,14 @@ def ward_wide_from_table(
             resolved[col] = lookup[normalise(col)]
         elif normalise(col) in ambiguous:
             checker.error(
-                f"column '{col}' could be any of {', '.join(ambiguous[normalise(col)])}: map it to one",
+                f"column {quoted(col)} could be any of {', '.join(ambiguous[normalise(col)])}: map it to one",
                 row=table.header_row,
                 column=col,
             )
             listing.append(_listing(col, filled, checker))
         else:
             checker.error(
-                f"column '{col}' is not an indicator in the catalogue ({int(filled.sum())} value(s)): map it "
+                f"column {quoted(col)} is not an indicator in the catalogue ({int(filled.sum())} value(s)): map it "
                 "to a catalogue indicator, add it as a local indicator, or map it to nothing to ignore it",
                 row=table.header_row,
                 column=col,
@@ -203,7 +203,7 @@ def ward_wide_from_table(
     pieces, blank_cells = [], 0
     for col, indicator_id in resolved.items():
         values, suppressed, bad = parse_numbers(raw[col])
-        checker.flag(bad, col, lambda i, s=raw[col]: f"'{str(s.iloc[i]).strip()}' is not a number")
+        checker.flag(bad, col, lambda i, s=raw[col]: bad_number_message(s.iloc[i]))
         text = strip(raw[col])
         present = (text != "").to_numpy()
         blank_cells += int((~present & (ward_code != "")).sum())
@@ -233,15 +233,13 @@ def ward_wide_from_table(
         names = {"value": col}
         for field, source in pairs.get(col, {}).items():
             parsed, _, bad_limit = parse_numbers(raw[source])
-            checker.flag(
-                bad_limit, source, lambda i, s=raw[source]: f"'{str(s.iloc[i]).strip()}' is not a number"
-            )
+            checker.flag(bad_limit, source, lambda i, s=raw[source]: bad_number_message(s.iloc[i]))
             piece[field] = parsed
             names[field] = source
         sexes = str(by_id.at[indicator_id, "sexes"]) if "sexes" in by_id.columns else "Persons"
         if "Persons" not in sexes.split(";"):
             checker.warning(
-                f"indicator {indicator_id} is published for {sexes}; the values in column '{col}' are loaded "
+                f"indicator {indicator_id} is published for {sexes}; the values in column {quoted(col)} are loaded "
                 "as Persons",
                 column=col,
             )
@@ -325,7 +323,7 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, che
         checker.flag(
             ~in_set & ~blank & ~wrong_set,
             code_col,
-            lambda i: f"'{codes.iat[i]}' is not a {ward_set} ward code",
+            lambda i: f"{quoted(codes.iat[i])} is not a {ward_set} ward code",
         )
         result = codes.where(in_set, "")
         if name_col is not None:
@@ -335,7 +333,7 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, che
             checker.flag(
                 differ,
                 name_col,
-                lambda i: f"'{given.iat[i]}' is not the name of ward {codes.iat[i]}; the code was used",
+                lambda i: f"{quoted(given.iat[i])} is not the name of ward {codes.iat[i]}; the code was used",
                 level="warning",
             )
         return result.to_numpy(dtype=object)
@@ -346,7 +344,7 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, che
     checker.flag(blank, name_col, lambda i: "the ward name is empty")
     unmatched = matched.isna().to_numpy() & ~blank
     if unmatched.any():
-        checker.flag(unmatched, name_col, lambda i: f"'{names.iat[i]}' is not a {ward_set} ward name")
+        checker.flag(unmatched, name_col, lambda i: f"{quoted(names.iat[i])} is not a {ward_set} ward name")
         missing = list(dict.fromkeys(names[unmatched]))
         checker.error(
             f"{len(missing)} ward name(s) did not match a {ward_set} ward: {summarise_values(missing, 25)}. "
@@ -363,7 +361,7 @@ def _periods(raw, period_col, period, table: RawTable, checker: RowChecker):
         checker.flag(labels == "", period_col, lambda i: "the period is empty")
         if period and (labels != period.strip()).any():
             checker.warning(
-                f"the table's '{period_col}' column was used, not the period given ({period})",
+                f"the table's {quoted(period_col)} column was used, not the period given ({shown(period)})",
                 column=period_col,
             )
         return labels.to_numpy(dtype=object), "column"
@@ -373,10 +371,12 @@ def _periods(raw, period_col, period, table: RawTable, checker: RowChecker):
             and read_period(table.sheet, None).error is None
             and table.sheet.strip() != period.strip()
         ):
-            checker.warning(f"the period given ({period}) was used, not the sheet name '{table.sheet}'")
+            checker.warning(
+                f"the period given ({shown(period)}) was used, not the sheet name {quoted(table.sheet)}"
+            )
         return np.full(len(raw), period.strip(), dtype=object), "form"
     if table.sheet and read_period(table.sheet, None).error is None:
-        checker.warning(f"the period was taken from the sheet name '{table.sheet}'")
+        checker.warning(f"the period was taken from the sheet name {quoted(table.sheet)}")
         return np.full(len(raw), table.sheet.strip(), dtype=object), "sheet"
     checker.error(
         "no period: add a 'period' column, give the period when loading, or name the sheet after it "
@@ -406,9 +406,10 @@ def _period_sort(out, indicators, ward_sets, ward_set, period_col, period_source
             if label in wrong_set_reported:
                 continue
             wrong_set_reported.add(label)
+            on = f"are on {info.ward_set}" if info.ward_set else "have no ward set in force"
             checker.error(
-                f"the ward set {ward_set} does not match {origin} '{label}': data for that period are on "
-                f"{info.ward_set} ({ward_sets.change_note()})",
+                f"the ward set {ward_set} does not match {origin} {quoted(label)}: data for that period {on} "
+                f"({ward_sets.change_note()})",
                 row=row,
                 column=column if period_source == "column" else None,
             )
