@@ -14,6 +14,6 @@ SELECT
         OR i.lower_ci998 IS DISTINCT FROM c.lower_ci998 OR i.upper_ci998 IS DISTINCT FROM c.upper_ci998
         OR i.count IS DISTINCT FROM c.count OR i.denominator IS DISTINCT FROM c.denominator))::INTEGER AS rows_unchanged
 FROM incoming AS i
-LEFT JOIN current_observations AS c
+LEFT JOIN current_observations_of((SELECT list(DISTINCT indicator_id) FROM incoming)) AS c
   ON c.indicator_id = i.indicator_id AND c.area_code = i.area_code AND c.period_sort = i.period_sort
  AND c.sex = i.sex AND c.age = i.age AND c.breakdown = i.breakdown AND c.category = i.category

@@ -24,7 +24,7 @@ SELECT i.source_row, i.indicator_id, i.area_code, i.period_label, i.period_sort,
        c.denominator AS old_denominator, i.denominator AS new_denominator,
        c.extract_id AS old_extract_id, c.source_row AS old_source_row
 FROM incoming AS i
-LEFT JOIN current_observations AS c
+LEFT JOIN current_observations_of((SELECT list(DISTINCT indicator_id) FROM incoming)) AS c
   ON c.indicator_id = i.indicator_id AND c.area_code = i.area_code AND c.period_sort = i.period_sort
  AND c.sex = i.sex AND c.age = i.age AND c.breakdown = i.breakdown AND c.category = i.category
 ORDER BY i.source_row

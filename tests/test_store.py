@@ -125,6 +125,42 @@ def test_newest_active_extract_wins_and_withdrawal_restores(store):
         withdraw_extract(store, b.extract_id, by_user="analyst")
 
 
+def test_current_observations_of_some_indicators_agrees_with_the_view(store):
+    """The macro the extract comparisons use ranks only the named indicators' rows, by the view's rule."""
+    indicators = pd.DataFrame({"indicator_id": ["smoking", "obesity"], "periodicity": ["calendar"] * 2})
+
+    def extract(rows, name):
+        content = (HEADER + rows).encode()
+        parsed = read_extract(
+            format="het_tidy", content=content, file_name=name, indicators=indicators, areas=AREAS
+        )
+        return load_extract(store, parsed, loaded_by="test", source_kind="cli")
+
+    extract(
+        "smoking,E06000032,2019,Persons,18+ yrs,total,,15.1,13.0,17.2\n"
+        "obesity,E06000032,2019,Persons,18+ yrs,total,,25.0,23.0,27.0\n",
+        "a.csv",
+    )
+    b = extract(
+        "smoking,E06000032,2019,Persons,18+ yrs,total,,14.0,12.0,16.0\n"
+        "obesity,E06000032,2020,Persons,18+ yrs,total,,24.0,22.0,26.0\n",
+        "b.csv",
+    )
+    extract("smoking,E06000032,2020,Persons,18+ yrs,total,,13.0,11.0,15.0\n", "c.csv")
+    withdraw_extract(store, b.extract_id, by_user="analyst")
+    cur = store.cursor()
+    order = "ORDER BY indicator_id, area_code, period_sort"
+    for wanted in (["smoking"], ["obesity"], ["smoking", "obesity"], ["other"]):
+        view = cur.execute(
+            f"SELECT * FROM current_observations WHERE list_contains($ids, indicator_id) {order}",
+            {"ids": wanted},
+        ).df()
+        macro = cur.execute(f"SELECT * FROM current_observations_of($ids) {order}", {"ids": wanted}).df()
+        pd.testing.assert_frame_equal(macro, view)
+    smoking = cur.execute(f"SELECT value FROM current_observations_of(['smoking']) {order}").fetchall()
+    assert smoking == [(15.1,), (13.0,)]  # b withdrawn: a's 2019 value is current again
+
+
 def test_same_file_twice_is_not_double_counted(store):
     rows = "smoking,E06000032,2019,Persons,18+ yrs,total,,15.1,13.0,17.2\n"
     first = load(store, rows)

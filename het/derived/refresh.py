@@ -289,7 +289,14 @@ def _write(cur, targets: pd.DataFrame, results: DerivedResults, *, version: int,
 
 
 def _table_columns(cur, table: str) -> list[str]:
-    return cur.execute(read_query("table_columns"), {"table_name": table}).df()["column_name"].tolist()
+    """A derived table's columns, read once per process (the schema is fixed once migrations ran)."""
+    if table not in _COLUMNS:
+        found = cur.execute(read_query("table_columns"), {"table_name": table}).fetchall()
+        _COLUMNS[table] = [row[0] for row in found]
+    return _COLUMNS[table]
+
+
+_COLUMNS: dict[str, list[str]] = {}
 
 
 def _set_running(store: Store, state: dict | None) -> None:

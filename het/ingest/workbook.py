@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from het.ingest import workstream_edits as edits
 from het.ingest.files import read_table
@@ -39,6 +37,10 @@ def _headers(kind: str) -> list[tuple[str, str]]:
 def write_workbook(workstream: str, tables: dict[str, pd.DataFrame]) -> bytes:
     """The workbook of one workstream's items (tables: kind -> rows as het.ingest.workstream_edits reads
     them), with an Instructions sheet first."""
+    # Imported here: openpyxl costs about 0.1 s to import, and most processes (a CSV load) never write one.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook()
     guide = wb.active
     guide.title = INSTRUCTIONS
