@@ -70,6 +70,11 @@ def write_workbook(workstream: str, tables: dict[str, pd.DataFrame]) -> bytes:
         for row in tables.get(kind, pd.DataFrame()).itertuples(index=False):
             values = row._asdict()
             ws.append([as_text(values.get(column)) for column, _ in headers])
+            for cell in ws[ws.max_row]:
+                # openpyxl writes text that starts with "=" as a formula: it is text someone typed, so it is
+                # written as text and Excel shows it, never runs it (the cell reads back unchanged).
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         for index, (_, name) in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(1, index).column_letter].width = max(14, min(60, len(name) + 4))
     out = io.BytesIO()

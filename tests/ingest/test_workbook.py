@@ -211,3 +211,18 @@ def test_logic_model_items_and_links_are_added_and_checked_by_workbook(store):
     messages = " ".join(str(p) for p in preview_of(store, bad).problems.errors)
     assert "row 2, column 'Measured by indicator': 'no_such' is not an indicator in the catalogue" in messages
     assert "row 3, column 'Measured by KPI': 'no_such_kpi' is not one of this workstream's KPIs" in messages
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_and_reads_back_unchanged(store):
+    """An update someone typed as "=HYPERLINK(...)" must reach the downloaded workbook as text, not a live
+    formula (openpyxl would write it as one), and the workbook loaded back changes nothing."""
+    typed = '=HYPERLINK("http://127.0.0.1:9/x","click")'
+    actions = workstream_items(store, WS)["action"]
+    edited = actions.assign(latest_update=[typed] + actions["latest_update"].iloc[1:].tolist())
+    save_workstream_edits(store, "action", edited, workstream_id=WS, by="lead1")
+    content = exported(store)
+    cells = [cell for row in load_workbook(io.BytesIO(content))["Actions"].iter_rows() for cell in row]
+    written = [cell for cell in cells if cell.value == typed]
+    assert len(written) == 1 and written[0].data_type == "s"
+    assert not [cell for cell in cells if cell.data_type == "f"]  # no formula anywhere
+    assert preview_of(store, content).n_changes == 0
