@@ -35,7 +35,7 @@ if view == "rug":
     )
     rug_card(rug, area=area, extracts=data.extracts)
 else:
-    card = scorecard.scorecard(data.latest, data.gaps)
+    card = data.scorecard
     st.caption(
         f"Each headline indicator's latest {area} value beside England's, how it compares and is trending, "
         f"the gap between {area}'s most and least deprived fifths (slope index of inequality) and whether it "
@@ -47,7 +47,7 @@ else:
         empty_state(f"No headline indicator has a value for {area} yet: load an extract on Load an extract.")
     st.download_button(
         f"Download the scorecard ({len(card)} rows, CSV)",
-        safe_csv_bytes(scorecard.scorecard_export(card)),
+        lambda: safe_csv_bytes(scorecard.scorecard_export(card)),
         file_name="marmot_scorecard.csv",
         mime="text/csv",
         key="scorecard_download",
@@ -55,6 +55,6 @@ else:
         icon=":material/download:",
     )
     for principle in data.principles.itertuples():
-        rows = card[card["principle_id"] == principle.principle_id]
+        rows = data.scorecard_lines.get(int(principle.principle_id), [])
         heading = scorecard.principle_heading(principle.principle_id, principle.label)
         scorecard_block(int(principle.principle_id), heading, rows, area=area)

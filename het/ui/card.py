@@ -7,14 +7,72 @@ method and the extracts the numbers came from.
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
+# Streamlit's own conversion of an Altair chart (private; what st.altair_chart runs): the spec it makes,
+# with its data as Arrow datasets, is what st.vega_lite_chart then sends, so a cached spec renders the same.
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
 from het.charts.common import InlineChart
 from het.format import md_text, safe_csv_bytes
+from het.ui.data import cache_key
 from het.ui.tables import show_table
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart built and turned into its finished Vega-Lite spec once per data version (cached_chart)."""
+
+    spec: dict
+    picture_json: str | None = None  # the spec with its data inline, for pictures (vl-convert)
+
+    def to_json(self) -> str:
+        if self.picture_json is None:
+            raise ValueError("this chart was cached without its picture spec: pass picture=True")
+        return self.picture_json
+
+
+_BUILDERS: dict[str, Callable] = {}
+
+
+def cached_chart(
+    builder: Callable, /, *args, properties: dict | None = None, picture: bool = False, **kwargs
+) -> ChartSpec:
+    """builder(*args, **kwargs) (a het.charts function), as its finished spec, built once per data version.
+
+    Every session asks for the same charts: building an Altair chart and validating its spec costs 50 to
+    500 ms of the server's one Python thread (and Streamlit converts one chart at a time, under a lock), so
+    the finished spec is cached on the store's data version and the builder's arguments (frames by
+    content). properties: chart.properties(...) applied after building; picture: also keep the spec with
+    its data inline (ChartSpec.to_json) for PNG and SVG downloads.
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _BUILDERS[name] = builder
+    spec, picture_json = _finished_spec(cache_key(), name, args, kwargs, properties or {}, picture)
+    return ChartSpec(spec, picture_json)
+
+
+def _pickled(value) -> bytes:
+    """How cached_chart's list and dict arguments are hashed: a map's features are thousands of nested
+    coordinates, which Streamlit's own hashing walks one value at a time (0.4 s for the Ward map page);
+    pickling is one C call, and equal bytes can only come from equal content."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@st.cache_data(max_entries=512, show_spinner=False, hash_funcs={list: _pickled, dict: _pickled})
+def _finished_spec(version, name: str, args, kwargs, properties: dict, picture: bool):
+    # version: the store and its data version (what every cached read is keyed on), so a load shows at once.
+    # st.cache_data hands every caller its own copy: Streamlit moves the datasets out of a spec it sends.
+    chart = _BUILDERS[name](*args, **kwargs)
+    if properties:
+        chart = chart.properties(**properties)
+    spec = chart.to_dict() if isinstance(chart, InlineChart) else _convert_altair_to_vega_lite_spec(chart)
+    return spec, (chart.to_json() if picture else None)
 
 
 @dataclass(frozen=True)
@@ -87,9 +145,12 @@ def chart_card(
     return event
 
 
-def show_chart(chart, *, key: str, selection: str | None = None, width: str | int = "stretch"):
-    """Render an Altair chart, or an InlineChart (a map) as its finished spec; returns the selection event."""
+def show_chart(chart, *, key: str, selection: str | None = None, width: str | int | None = "stretch"):
+    """Render a cached ChartSpec, an Altair chart, or an InlineChart (a map) as its finished spec; returns the
+    selection event."""
     select = {"on_select": "rerun", "selection_mode": selection} if selection else {}
+    if isinstance(chart, ChartSpec):
+        return st.vega_lite_chart(spec=chart.spec, key=key, width=width, **select)
     if isinstance(chart, InlineChart):
         return st.vega_lite_chart(spec=chart.to_dict(), key=key, width=width, **select)
     return st.altair_chart(chart, key=key, width=width, **select)

@@ -14,7 +14,7 @@ from het.charts.gaps import gap_over_time_chart
 from het.charts.groups import deprivation_chart, group_bar_chart
 from het.charts.maps import hex_map
 from het.charts.trend import trend_chart
-from het.ui.card import About, chart_card, empty_state
+from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import url_choice
 from het.ui.tables import show_table
@@ -105,13 +105,15 @@ def trend_card(data: IndicatorPageData, sel: Selection) -> None:
         empty_state(f"No whole-area values for {sel.sex.lower()}, {sel.age}: nothing to draw a trend from.")
         return
     region = frame.loc[frame["area_code"] == data.region_code, "series"]
-    chart = trend_chart(
+    chart = cached_chart(
+        trend_chart,
         frame,
         authority=data.authority_name,
         unit=meta["unit"],
         decimals=int(meta["decimals"]),
         region=region.iloc[0] if not region.empty else None,
-    ).properties(height=TALL)
+        properties={"height": TALL},
+    )
     periods = f"{frame['period_label'].iloc[0]} to {frame['period_label'].iloc[-1]}"
     chart_card(
         chart,
@@ -170,7 +172,8 @@ def _group_card(
             f"No {data.authority_name} value for {sel.period_label} to compare the {group_words} with."
         )
         return
-    chart = group_bar_chart(
+    chart = cached_chart(
+        group_bar_chart,
         frame,
         category_field=field,
         unit=meta["unit"],
@@ -219,7 +222,8 @@ def ward_panel(data: IndicatorPageData, sel: Selection) -> None:
             empty_state(f"No hex layout for the {ward_set}: the ward map cannot be drawn.")
             return
         chart_card(
-            hex_map(
+            cached_chart(
+                hex_map,
                 cells,
                 value_field="value",
                 label_field="ward",
@@ -303,14 +307,16 @@ def deprivation_panel(data: IndicatorPageData, sel: Selection) -> None:
             "difference between the fitted line's two ends); the RII is the ratio of the two ends, above 1 when "
             "the more deprived are worse off. Most minus least deprived compares the two end groups only."
         )
-    chart = deprivation_chart(
+    chart = cached_chart(
+        deprivation_chart,
         groups,
         authority=data.authority_name,
         unit=meta["unit"],
         decimals=int(meta["decimals"]),
         sii_line=line,
         from_zero=_from_zero(meta),
-    ).properties(height=TALL)
+        properties={"height": TALL},
+    )
     chart_card(
         chart,
         groups,
@@ -362,9 +368,14 @@ def gap_panel(data: IndicatorPageData, sel: Selection) -> None:
                 "the method's inputs changed."
             )
         chart_card(
-            gap_over_time_chart(
-                series, unit=view.sii_unit(meta["unit"]), decimals=int(meta["decimals"]), verdict=verdict
-            ).properties(height=TALL),
+            cached_chart(
+                gap_over_time_chart,
+                series,
+                unit=view.sii_unit(meta["unit"]),
+                decimals=int(meta["decimals"]),
+                verdict=verdict,
+                properties={"height": TALL},
+            ),
             series,
             key=key,
             title=f"The gap in {meta['short_name'].lower()} {title}, over time",

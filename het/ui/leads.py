@@ -16,7 +16,7 @@ from het.charts import palette
 from het.charts.rug import tartan_rug
 from het.format import md_text, safe_csv_bytes
 from het.stats.benchmark import NOT_COMPARED
-from het.ui.card import About, chart_card, empty_state
+from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.state import url_choice
 from het.ui.tables import show_table
 from het.views import scorecard
@@ -65,8 +65,9 @@ def verdict_badge(verdict: str | None, text: str) -> str:
 # --- the scorecard -------------------------------------------------------------------------------------
 
 
-def scorecard_block(principle_id: int, heading: str, rows: pd.DataFrame, *, area: str) -> None:
-    """One principle's block: its heading and page link, then one line per headline indicator and sex."""
+def scorecard_block(principle_id: int, heading: str, rows: list[dict], *, area: str) -> None:
+    """One principle's block: its heading and page link, then one line per headline indicator and sex
+    (rows: the scorecard's records for the principle, OverviewReads.scorecard_lines)."""
     with st.container(border=True, key=f"principle_block_{principle_id}"):
         title, link = st.columns([5, 1.3], vertical_alignment="center")
         title.subheader(heading, anchor=f"principle-{principle_id}")
@@ -76,7 +77,7 @@ def scorecard_block(principle_id: int, heading: str, rows: pd.DataFrame, *, area
             icon=":material/arrow_forward:",
             query_params={"principle": str(principle_id)},
         )
-        if rows.empty:
+        if not rows:
             empty_state(
                 "No headline indicator is catalogued for this principle: see its page for all indicators."
             )
@@ -84,7 +85,7 @@ def scorecard_block(principle_id: int, heading: str, rows: pd.DataFrame, *, area
         headings = zip(st.columns(SCORECARD_WIDTHS), SCORECARD_HEADINGS, strict=True)
         for i, (column, heading_text) in enumerate(headings):
             column.caption(heading_text.format(area=area), help=ENGLAND_METHOD if i == 2 else None)
-        for row in rows.to_dict("records"):
+        for row in rows:
             _scorecard_line(row)
 
 
@@ -145,7 +146,8 @@ def rug_card(rug: scorecard.Rug, *, area: str, extracts: list[str]) -> None:
             "comparison symbol; '–' marks an area with no value for that period. England is the benchmark.",
         ],
     )
-    chart = tartan_rug(
+    chart = cached_chart(
+        tartan_rug,
         rug.frame,
         area_order=rug.area_order,
         indicator_order=rug.indicator_order,

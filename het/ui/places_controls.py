@@ -19,7 +19,7 @@ def ward_set_choice(reads: PlacesReads, present: set[str], *, help: str | None =
         "ward_set",
         list(reversed(sets)),
         label="Ward set",
-        format_func=lambda s: ward_set_label(s, reads.areas),
+        format_func=lambda s: ward_set_label(s, reads.ward_sets),
         widget="segmented",
         help=help,
     )

@@ -25,7 +25,7 @@ from het.charts.funnel import funnel_plot
 from het.charts.maps import hex_map
 from het.stats.classes import SCHEMES, classify
 from het.stats.funnel import funnel_curve, funnel_significance
-from het.ui.card import About, chart_card, empty_state
+from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, lsoa_context, ward_geometry_for
 from het.ui.state import url_choice
@@ -172,7 +172,7 @@ def _about(reads: PlacesReads, sel: MapSelection, *, method: str, notes=()) -> A
 
 def ward_set_note(reads: PlacesReads, sel: MapSelection) -> str:
     """Which ward set the map shows and when the sets changed, from the geography manifest."""
-    label = ward_set_label(sel.ward_set, reads.areas)
+    label = ward_set_label(sel.ward_set, reads.ward_sets)
     change = reads.ward_sets.change_note() if len(reads.ward_sets.vintages) > 1 else ""
     return f"{sel.period_label} values are on the {label}" + (f" ({change})." if change else ".")
 
@@ -216,9 +216,11 @@ def map_card(reads: PlacesReads, sel: MapSelection, style: MapStyle) -> str | No
     else:
         geometry = ward_geometry_for(sel.ward_set)
         features = view_features(geometry, frame, classes)
-        chart = ward_map(
+        chart = cached_chart(
+            ward_map,
             features,
             colour=style.colour,
+            picture=True,
             authority=reads.authority_name,
             labels=geometry.labels,
             outline=geometry.outline_feature,
@@ -252,9 +254,11 @@ def view_features(geometry, frame: pd.DataFrame, classes) -> list[dict]:
 def _hex(reads: PlacesReads, sel: MapSelection, frame: pd.DataFrame, style: MapStyle):
     cells = reads.hex_cells[reads.hex_cells["ward_set"] == sel.ward_set][["area_code", "q", "r"]]
     merged = frame.merge(cells, on="area_code", how="inner")
-    chart = hex_map(
+    chart = cached_chart(
+        hex_map,
         merged.drop(columns=["class_label"]),
         value_field="value",
+        picture=True,
         label_field="ward",
         unit=str(sel.meta["unit"]),
         decimals=int(sel.meta["decimals"]),
@@ -340,7 +344,7 @@ def small_multiples_card(reads: PlacesReads, sel: MapSelection, style: MapStyle)
     periods = list(dict.fromkeys(frame["period_label"]))
     if len(periods) < 2:
         empty_state(
-            f"Only one period is on the {ward_set_label(sel.ward_set, reads.areas)}: no small multiples to draw."
+            f"Only one period is on the {ward_set_label(sel.ward_set, reads.ward_sets)}: no small multiples to draw."
         )
         return
     if sel.ward_set not in reads.boundary_sets:
@@ -350,9 +354,11 @@ def small_multiples_card(reads: PlacesReads, sel: MapSelection, style: MapStyle)
     frame = _with_classes(frame, classes)
     geometry = ward_geometry_for(sel.ward_set)
     features = view_features(geometry, frame.drop(columns=["period_sort"]), classes)
-    chart = small_multiples(
+    chart = cached_chart(
+        small_multiples,
         features,
         class_labels=_class_labels(classes),
+        picture=True,
         unit_title=_unit_title(meta),
         periods=periods,
         columns=min(4, len(periods)),
@@ -362,7 +368,7 @@ def small_multiples_card(reads: PlacesReads, sel: MapSelection, style: MapStyle)
         view.ward_map_table(frame, authority=reads.authority_name),
         key="ward_small_multiples",
         title=f"{meta['short_name']} by ward, {periods[0]} to {periods[-1]}",
-        caption=f"Every period on the {ward_set_label(sel.ward_set, reads.areas)}, on the same {style.scheme} classes, "
+        caption=f"Every period on the {ward_set_label(sel.ward_set, reads.ward_sets)}, on the same {style.scheme} classes, "
         "so a colour means the same value in every map.",
         about=_about(reads, sel, method=f"{style.scheme.capitalize()} classes over every period shown"),
         extra_downloads=_map_downloads(
@@ -399,7 +405,8 @@ def funnel_card(reads: PlacesReads, sel: MapSelection) -> None:
         max_denominator=float(points["denominator"].max()) * 1.1,
         min_denominator=max(1.0, float(points["denominator"].min()) * 0.5),
     )
-    chart = funnel_plot(
+    chart = cached_chart(
+        funnel_plot,
         points,
         curves,
         target=target_value,
@@ -459,9 +466,11 @@ def lsoa_card(reads: PlacesReads, sel: MapSelection) -> None:
         ward_rows = reads.profiles[reads.profiles["ward_set"] == sel.ward_set][["area_code", "area_name"]]
         outlines = map_features(geometry.shapes, ward_rows.rename(columns={"area_name": "ward"}))
     n_groups = 10 if kind == "national_decile" else 5
-    chart = lsoa_map(
+    chart = cached_chart(
+        lsoa_map,
         features,
         field=kind,
+        picture=True,
         n_groups=n_groups,
         legend_title="National decile" if kind == "national_decile" else "Local quintile",
         ward_outlines=outlines,
@@ -485,7 +494,7 @@ def lsoa_card(reads: PlacesReads, sel: MapSelection) -> None:
         key="lsoa_context",
         title=f"Deprivation by neighbourhood (LSOA), IMD 2019: {kinds[kind]}",
         caption=f"LSOAs ({lsoa_set}) coloured by deprivation, darkest most deprived; the lines are the "
-        f"{ward_set_label(sel.ward_set, reads.areas)}.",
+        f"{ward_set_label(sel.ward_set, reads.ward_sets)}.",
         about=About(
             source="English Indices of Deprivation 2019 (MHCLG), LSOA boundaries from the geography pack",
             period="IMD 2019",

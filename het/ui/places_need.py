@@ -3,30 +3,50 @@ actions and Prize projects on each ward's principles, the evidence behind every 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from het.format import safe_csv_bytes
 from het.ui.card import empty_state
-from het.ui.reads_places import PlacesReads, actions_and_projects
+from het.ui.data import cache_key
+from het.ui.reads_places import PlacesReads, actions_and_projects, places_reads
 from het.ui.tables import show_table
 from het.views import places as view
 from het.views.indicator import ward_set_label
 
 
-def need_section(reads: PlacesReads, ward_set: str) -> None:
+@dataclass(frozen=True)
+class NeedView:
+    tables: view.NeedTables
+    grid: pd.DataFrame
+    ranking: pd.DataFrame  # tables.ranking with each ward's supporting actions and projects, in words
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _need_view(key: tuple[str, int], ward_set: str) -> NeedView | None:
+    """The need tables of a ward set, once per data version (the same for every session)."""
+    reads = places_reads()
     latest = view.latest_ward_values(reads.ward_obs, ward_set=ward_set)
     tables = view.need_tables(latest, reads.profiles)
     if tables.ranking.empty:
-        empty_state("No ward values with a better or worse direction on this ward set: no need scores.")
-        return
+        return None
     grid = view.need_grid(tables.cells, tables.ranking)
     actions, projects = actions_and_projects()
-    supports = []
-    for code in grid["area_code"]:
-        support = view.principle_support(tables.cells, actions, projects, area_code=code)
-        supports.append(_support_text(support))
-    ranking = tables.ranking.assign(support=supports)
+    supports = [
+        _support_text(view.principle_support(tables.cells, actions, projects, area_code=code))
+        for code in grid["area_code"]
+    ]
+    return NeedView(tables, grid, tables.ranking.assign(support=supports))
+
+
+def need_section(reads: PlacesReads, ward_set: str) -> None:
+    need = _need_view(cache_key(), ward_set)
+    if need is None:
+        empty_state("No ward values with a better or worse direction on this ward set: no need scores.")
+        return
+    tables, grid, ranking = need.tables, need.grid, need.ranking
     shown = pd.DataFrame(
         {
             "Rank": ranking["rank"],
@@ -40,7 +60,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         }
     )
     st.markdown(
-        f"**Wards ranked by overall need**, {ward_set_label(ward_set, reads.areas)}: "
+        f"**Wards ranked by overall need**, {ward_set_label(ward_set, reads.ward_sets)}: "
         f"a score of +1 means worse than {reads.authority_name} on every indicator compared, −1 better on every one."
     )
     show_table(
@@ -74,7 +94,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
     )
     st.download_button(
         f"Download the need table ({len(ranking)} wards, CSV)",
-        safe_csv_bytes(view.need_export(tables.cells, ranking)),
+        lambda: safe_csv_bytes(view.need_export(tables.cells, ranking)),
         file_name=f"need_by_ward_{ward_set}.csv",
         mime="text/csv",
         key="need_download",
@@ -88,7 +108,7 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         show_table(evidence, hide_index=True, width="stretch", key="need_evidence")
         st.download_button(
             "Download every comparison (CSV)",
-            safe_csv_bytes(tables.evidence),
+            lambda: safe_csv_bytes(tables.evidence),
             file_name=f"need_evidence_{ward_set}.csv",
             mime="text/csv",
             key="need_evidence_download",

@@ -12,7 +12,7 @@ from het.charts.choropleth import BY_VALUE, ward_map, with_fill_colours
 from het.charts.shares import share_bars
 from het.charts.spine import spine_chart, spine_frame
 from het.charts.trend import trend_chart
-from het.ui.card import About, chart_card, empty_state, show_chart
+from het.ui.card import About, cached_chart, chart_card, empty_state, show_chart
 from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, ward_geometry_for
 from het.ui.state import url_choice
@@ -57,7 +57,8 @@ def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str | None]) -> 
     from het.geometry import map_features
 
     features = with_fill_colours(map_features(geometry.shapes, frame), QUINTILE_LABELS[::-1])
-    chart = ward_map(
+    chart = cached_chart(
+        ward_map,
         features,
         colour=BY_VALUE,
         authority=reads.authority_name,
@@ -112,7 +113,8 @@ def facts_panel(reads: PlacesReads, ward_code: str) -> None:
     st.markdown(f"**Deprivation:** the {facts.rank_text()} wards on this ward set (by IMD 2019 score)")
     if len(facts.national_deciles):
         chart_card(
-            share_bars(
+            cached_chart(
+                share_bars,
                 facts.national_deciles,
                 group="national_decile",
                 group_title="National IMD 2019 decile (1 = most deprived tenth of England)",
@@ -133,7 +135,8 @@ def facts_panel(reads: PlacesReads, ward_code: str) -> None:
         )
     if len(facts.ethnicity):
         chart_card(
-            share_bars(
+            cached_chart(
+                share_bars,
                 facts.ethnicity,
                 group="category",
                 group_title="Ethnic group",
@@ -165,7 +168,7 @@ def relation_note(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
     if related.empty:
         return
     others = [s for s in reads.ward_sets.vintages if s != ward_set]
-    other = ward_set_label(others[0], reads.areas) if others else "the other ward set"
+    other = ward_set_label(others[0], reads.ward_sets) if others else "the other ward set"
     parts = [f"{r.area_name} ({r.share:.0%})" for r in related.itertuples() if r.share >= 0.005]
     st.info(
         f"On the {other}, this ward's people live in: {', '.join(parts)}. Shares are of its residents in LSOAs "
@@ -184,7 +187,7 @@ def spine_card(reads: PlacesReads, ward_set: str, wards: list[str]) -> None:
         return
     names = [reads.profiles.set_index("area_code").loc[w, "area_name"] for w in wards]
     frame = spine_frame(rows, wards=names, authority=reads.authority_name)
-    chart = spine_chart(frame, authority=reads.authority_name, ward_names=names)
+    chart = cached_chart(spine_chart, frame, authority=reads.authority_name, ward_names=names)
     table = frame[
         [
             "indicator_label",
@@ -258,20 +261,22 @@ def trend_card(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
     rows = view.ward_rows(reads.ward_obs, ward_code=ward_code, indicator_id=indicator, sex=sex, age=age)
     ward_name, meta = str(rows["area_name"].iloc[0]), rows.iloc[0]
     frame = view.ward_trend_frame(rows, authority=reads.authority_name)
-    chart = trend_chart(
+    chart = cached_chart(
+        trend_chart,
         frame,
         authority=ward_name,
         unit=str(meta["unit"]),
         decimals=int(meta["decimals"]),
         region=reads.authority_name,
         compared_with=reads.authority_name,
-    ).properties(height=300)
+        properties={"height": 300},
+    )
     chart_card(
         chart,
         frame,
         key="ward_trend",
         title=f"{labels[choice]}: {ward_name} and {reads.authority_name} over time",
-        caption=f"On the {ward_set_label(ward_set, reads.areas)} only; the ward's points are filled by its comparison "
+        caption=f"On the {ward_set_label(ward_set, reads.ward_sets)} only; the ward's points are filled by its comparison "
         f"with {reads.authority_name}.",
         about=About(
             source=str(meta["name"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from het.charts.trend import small_multiples
-from het.ui.card import About, chart_card, empty_state
+from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.reads_indicator import PrinciplePageData
 from het.ui.tables import show_table
 from het.views import indicator as view
@@ -32,7 +32,14 @@ def trends_card(data: PrinciplePageData) -> None:
         )
     sources = sorted(set(data.indicators["source"]))
     chart_card(
-        small_multiples(frame, authority=data.authority_name, name_field="panel", columns=3, panel_width=230),
+        cached_chart(
+            small_multiples,
+            frame,
+            authority=data.authority_name,
+            name_field="panel",
+            columns=3,
+            panel_width=230,
+        ),
         frame,
         key="principle_trends",
         title=f"{data.authority_name} and England over time, one panel per indicator",

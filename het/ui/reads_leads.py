@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from het.ui.data import cache_key, get_store
+from het.views.scorecard import scorecard
 from het.vocabulary import ENGLAND
 
 
@@ -29,6 +30,10 @@ class OverviewReads(LeadsBase):
     principles: pd.DataFrame
     rug_areas: pd.DataFrame  # queries/rug_columns.sql
     rug_cells: pd.DataFrame  # queries/leads_rug_cells.sql
+    # The scorecard (het.views.scorecard.scorecard), made once per data version rather than on every run,
+    # and its lines per principle as records, as the page draws them.
+    scorecard: pd.DataFrame
+    scorecard_lines: dict[int, list[dict]]
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,17 @@ def _overview(key: tuple[str, int]) -> OverviewReads:
     base = _base(store)
     code = base["authority_code"]
     areas = store.query("rug_columns", area_code=code, england_code=ENGLAND)
+    card = scorecard(base["latest"], base["gaps"])
     return OverviewReads(
         **base,
         principles=store.query("principles"),
         rug_areas=areas,
         rug_cells=store.query("leads_rug_cells", area_code=code, area_codes=areas["area_code"].tolist()),
+        scorecard=card,
+        scorecard_lines={
+            int(principle): rows.to_dict("records")
+            for principle, rows in card.groupby("principle_id", sort=True)
+        },
     )
 
 

@@ -6,6 +6,7 @@ ward set and data version (het.geometry.ward_geometry), so a click only joins va
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,8 +32,9 @@ class PlacesReads:
     boundary_source: dict  # ward set -> the boundary file it came from
     extracts: list[str]  # the active extracts, for About tabs
 
-    @property
+    @functools.cached_property
     def ward_sets(self) -> WardSets:
+        # Once per object (a page asks for it a dozen times, e.g. to label the ward-set control's options).
         return WardSets.from_areas(self.areas)
 
 

@@ -16,7 +16,7 @@ from het.ingest.workbook import read_workbook, write_workbook
 from het.loads import commit_workbook, revert_workstream_change, save_workstream_edits, workstream_items
 from het.stats.kpi import SYMBOLS
 from het.ui.auth import editor_or_explain
-from het.ui.card import About, chart_card, empty_state
+from het.ui.card import About, cached_chart, chart_card, empty_state, show_chart
 from het.ui.data import get_store
 from het.ui.reads_workstreams import WorkstreamReads, edit_history
 from het.ui.tables import show_table
@@ -60,7 +60,7 @@ def logic_model_card(reads: WorkstreamReads, workstream_id: str, name: str) -> N
     kpis = reads.kpis[reads.kpis["workstream_id"] == workstream_id]
     frame, edges = view.logic_model_frames(items, links, kpis)
     # drawn at a fixed width that fits a 1280-pixel screen: its text is wrapped for that width
-    chart = logic_model_chart(frame, edges, selection=True, width=780)
+    chart = cached_chart(logic_model_chart, frame, edges, selection=True, width=780)
     event = chart_card(
         chart,
         frame.rename(columns={"stage": "Stage", "text": "Item", "measured_by": "Measured by"})[
@@ -236,7 +236,8 @@ def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
         (kpi.baseline_time, kpi.baseline) if pd.notna(kpi.baseline) and pd.notna(kpi.baseline_time) else None
     )
     target = (kpi.target_time, kpi.target) if pd.notna(kpi.target) and pd.notna(kpi.target_time) else None
-    chart = kpi_chart(
+    chart = cached_chart(
+        kpi_chart,
         points.astype({"time": float}),
         baseline=baseline,
         target=target,
@@ -245,7 +246,7 @@ def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
         name=str(kpi.name),
         verdict=str(kpi.verdict),
     )
-    st.altair_chart(chart, key=f"kpi_chart_{kpi.kpi_id}")
+    show_chart(chart, key=f"kpi_chart_{kpi.kpi_id}", width=None)
 
 
 def _kpi_editor(kpis: pd.DataFrame, workstream_id: str, user) -> None:

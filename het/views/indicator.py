@@ -225,10 +225,11 @@ def ward_frame(observations: pd.DataFrame, *, sex: str, age: str, period_sort: i
     return frame[["area_code", "ward", "ward_set", *GROUP_COLUMNS]].reset_index(drop=True)
 
 
-def ward_set_label(ward_set: str, areas: pd.DataFrame) -> str:
+def ward_set_label(ward_set: str, areas: pd.DataFrame | WardSets) -> str:
     """'May 2023 wards (20)' or 'wards until May 2023 (19)': the ward set, named by the dates it was in
-    force (from the geography manifest), and how many wards it has."""
-    found = WardSets.from_areas(areas)
+    force (from the geography manifest), and how many wards it has. areas: the area list, or the WardSets
+    made from it (cheaper when labelling many times)."""
+    found = areas if isinstance(areas, WardSets) else WardSets.from_areas(areas)
     if ward_set not in found.vintages:
         return ward_set
     chosen = found.get(ward_set)
