@@ -31,7 +31,14 @@ def arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def strip(series: pd.Series) -> pd.Series:
-    """Text with surrounding whitespace removed, as pandas str."""
+    """Text with surrounding whitespace removed, as pandas str; a categorical column (as het.ingest.files
+    parses CSV text) stays categorical, stripped once per distinct text (missing cells read as ''), so a
+    column of a few texts over millions of rows is not spelled out row by row."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        index, values = codes(series)
+        stripped = pc.utf8_trim_whitespace(pa.array(values, pa.large_string())).to_pylist()
+        index, values = recode(index, stripped)
+        return category_series(values, index, series.index)
     return pd.Series(pc.utf8_trim_whitespace(arrow(series)), index=series.index, dtype="str")
 
 

@@ -203,3 +203,18 @@ def test_a_column_that_turns_varied_after_the_first_block_is_still_read_exactly(
     assert not problems.items
     assert raw.frame["label"].iloc[0] == "same" and raw.frame["label"].iloc[-1] == "v59999"
     assert raw.frame["label"].nunique() == 60_001
+
+
+def test_strip_keeps_a_parsed_csv_column_categorical_and_equal_to_stripping_its_text():
+    """A categorical column (as CSV text is parsed) is stripped per distinct text: texts equal once stripped
+    share one category, a missing cell reads as '', and every row equals the stripped str column's."""
+    import pandas as pd
+
+    from het.ingest.text_codes import strip
+
+    text = pd.Series([" E06000032", "E06000032 ", None, "E92000001", "\tE06000032\t"], dtype="str")
+    as_category = strip(text.astype("category"))
+    assert isinstance(as_category.dtype, pd.CategoricalDtype)
+    assert list(as_category.cat.categories) == ["", "E06000032", "E92000001"]
+    assert as_category.astype("str").tolist() == strip(text).tolist()
+    assert as_category.tolist() == ["E06000032", "E06000032", "", "E92000001", "E06000032"]
