@@ -7,6 +7,7 @@ import streamlit as st
 from het.ui.auth import sign_in_panel
 from het.ui.chrome import app_title, show_demo_banner
 from het.ui.nav import build_navigation
+from het.ui.state import link_notice_area
 
 ICON = Path(__file__).parent / "het" / "ui" / "icon.png"
 
@@ -17,4 +18,5 @@ st.set_page_config(page_title=app_title(), page_icon=str(ICON), layout="wide")
 navigation = build_navigation()
 sign_in_panel()
 show_demo_banner()
+link_notice_area()  # a link asking for what het cannot show says so here, above the page
 navigation.run()

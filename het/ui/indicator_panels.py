@@ -16,7 +16,7 @@ from het.charts.maps import hex_map
 from het.charts.trend import trend_chart
 from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.reads_indicator import IndicatorPageData
-from het.ui.state import url_choice
+from het.ui.state import fixed_value, url_choice
 from het.ui.tables import show_table
 from het.views import indicator as view
 from het.ward_sets import WardSets
@@ -39,7 +39,7 @@ def _control(column, name: str, choice: view.Choice, *, label: str, widget: str 
     with column:
         if choice.needs_control:
             return url_choice(name, choice.options, label=label, default=choice.default, widget=widget)
-        st.query_params.pop(name, None)
+        fixed_value(name, label, choice.default)
         st.markdown(f"**{label}**  \n{choice.default}")
         return choice.default
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from het.format import md_text
+
 
 def url_choice(
     name: str,
@@ -34,6 +36,10 @@ def url_choice(
     wanted = st.query_params.get(name)
     start = by_text.get(wanted, default if default in options else options[0])
     key = key or f"url_{name}"
+    wrote = f"_{key}_wrote"  # what this control last put in the URL
+    if wanted is not None and wanted not in by_text and st.session_state.get(wrote) != wanted:
+        # From a link (a typo, an old bookmark), not from this control's own options changing: say so.
+        link_notice(name, label, wanted, format_func(start))
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # the options changed (another indicator): fall back to the URL or default
     if key not in st.session_state:
@@ -46,8 +52,36 @@ def url_choice(
         value = st.selectbox(label, options, format_func=format_func, key=key, help=help)
     if value is None:
         value = start
-    st.query_params[name] = str(value)
+    st.query_params[name] = st.session_state[wrote] = str(value)
     return value
+
+
+_NOTICES = "_link_notices"
+
+
+def link_notice_area() -> None:
+    """Where this run's link notices go: above the page (app.py calls it before the page runs), so a notice
+    from a control in a narrow column does not push that column's control down."""
+    st.session_state[_NOTICES] = st.container()
+
+
+def link_notice(name: str, label: str, wanted: str, shown) -> None:
+    """Say that the link's `name` asked for something het cannot show here, and what is shown instead."""
+    area = st.session_state.get(_NOTICES)
+    (area if area is not None else st).warning(
+        f"The link asks for {label.lower()} “{md_text(wanted, limit=80)}”, which het cannot show here "
+        f"(parameter `{name}`): showing {md_text(str(shown), limit=160)} instead.",
+        icon=":material/link_off:",
+    )
+
+
+def fixed_value(name: str, label: str, value) -> None:
+    """A parameter with only one possible value here (no control): a link asking for another is told so,
+    and the parameter leaves the URL."""
+    wanted = st.query_params.get(name)
+    if wanted is not None and wanted != str(value):
+        link_notice(name, label, wanted, value)
+    st.query_params.pop(name, None)
 
 
 def url_value(name: str, options: Sequence, default=None):

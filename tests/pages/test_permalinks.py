@@ -1,0 +1,56 @@
+"""Permalinks that never mislead: a link whose parameter names something het cannot show says so, naming the
+parameter and what is shown instead; a control's own options changing does not."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from het.store import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def opened(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(page)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def link_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "The link asks for" in w.value]
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "named"),
+    [
+        ("pages/indicator.py", {"indicator": "child_poverty_abs"}, ("indicator", "child\\_poverty\\_abs")),
+        ("pages/principle.py", {"principle": "99"}, ("principle", "99")),
+        ("pages/indicator.py", {"indicator": "child_absolute_low_income", "sex": "Other"}, ("sex", "Other")),
+        (
+            "pages/indicator.py",
+            {"indicator": "child_absolute_low_income", "period": "1999"},
+            ("period", "1999"),
+        ),
+    ],
+)
+def test_a_mistyped_link_says_what_it_asked_for_and_what_is_shown(app_env, page, params, named):
+    at = opened(page, **params)
+    notices = link_notices(at)
+    parameter, value = named
+    assert len(notices) == 1, notices
+    assert f"`{parameter}`" in notices[0] and f"“{value}”" in notices[0] and "instead" in notices[0]
+    at.run()  # the control has put what it shows in the URL: no notice on the next run
+    assert link_notices(at) == []
+
+
+def test_a_valid_link_and_a_change_of_options_show_no_notice(app_env):
+    at = opened("pages/indicator.py", indicator="child_absolute_low_income")
+    assert link_notices(at) == []
+    other = next(o for o in at.selectbox(key="url_indicator").options if "poverty" not in o.lower())
+    at.selectbox(key="url_indicator").select(other).run()  # its sexes and periods differ: no link to blame
+    assert not at.exception and link_notices(at) == []
