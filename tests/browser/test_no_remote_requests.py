@@ -10,10 +10,9 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import _serving
+from local_values import load_local_value
 from playwright.sync_api import Page, expect
 
-from het.ingest import read_extract
-from het.loads import add_local_indicator, load_extract
 from het.store import Store
 
 pytestmark = pytest.mark.browser
@@ -27,27 +26,12 @@ def probe_server(tmp_path_factory, demo_store_path):
     store_path = folder / "het.duckdb"
     shutil.copyfile(demo_store_path, store_path)
     with Store(store_path) as store:
-        row = add_local_indicator(
+        row = load_local_value(
             store,
             name=f"Probe {PROBE} [a link](http://example.org/)",
-            principle_id=6,
-            unit="%",
-            value_type="proportion",
-            polarity="low is good",
             definition=f"Probe {PROBE}",
-        )
-        content = (
-            "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
-            f"{row['indicator_id']},E06000032,2024,Persons,All ages,total,,12.0,10.5,13.5\n"
-        ).encode()
-        parsed = read_extract(
-            content,
             file_name=f"{PROBE}.csv",
-            indicators=store.query("indicator_catalogue"),
-            areas=store.query("area_list"),
-            format="het_tidy",
         )
-        load_extract(store, parsed, loaded_by="test", source_kind="cli")
     env = {"HET_DB": str(store_path), "HET_USERS_FILE": str(folder / "none.json")}
     with _serving(env, tmp_path_factory.mktemp("probe-server-log")) as url:
         yield url, row["indicator_id"]

@@ -7,12 +7,13 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from local_values import load_local_value
 from streamlit.testing.v1 import AppTest
 
 from het.format import safe_csv_bytes
 from het.ingest import read_extract
 from het.ingest.kpis import read_kpis
-from het.loads import add_local_indicator, load_extract
+from het.loads import load_extract
 from het.store import ROOT, Store
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)"]
@@ -21,28 +22,9 @@ WS = "employment_skills_work"
 
 def _load_formula_data(path) -> dict:
     with Store(path) as store:
-        row = add_local_indicator(
-            store,
-            name=FORMULAS[1],
-            principle_id=6,
-            unit="%",
-            value_type="proportion",
-            polarity="low is good",
-            definition=FORMULAS[0],
+        row = load_local_value(  # a UTF-16 file, named like a formula
+            store, name=FORMULAS[1], definition=FORMULAS[0], file_name=f"{FORMULAS[0]}.csv", encoding="utf-16"
         )
-        tidy = (
-            "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
-            f"{row['indicator_id']},E06000032,2024,Persons,All ages,total,,12.0,10.5,13.5\n"
-        ).encode("utf-16")  # a UTF-16 file, named like a formula
-        parsed = read_extract(
-            tidy,
-            file_name=f"{FORMULAS[0]}.csv",
-            indicators=store.query("indicator_catalogue"),
-            areas=store.query("area_list"),
-            format="het_tidy",
-        )
-        assert not parsed.problems.errors, [str(p) for p in parsed.problems.errors]
-        load_extract(store, parsed, loaded_by="test", source_kind="cli")
         kpis = (
             pd.DataFrame(
                 [

@@ -3,11 +3,10 @@ load from an internal address, a live link) reaches the page escaped, so nothing
 
 from __future__ import annotations
 
+from local_values import load_local_value
 from streamlit.testing.v1 import AppTest
 
 from het.format import md_text
-from het.ingest import read_extract
-from het.loads import add_local_indicator, load_extract
 from het.store import ROOT, Store
 
 PROBE = "![t](http://127.0.0.1:9/x.png)"
@@ -23,27 +22,12 @@ def test_md_text_escapes_what_markdown_would_act_on():
 def test_markdown_in_a_file_name_and_an_indicator_name_is_shown_as_text(store_copy, monkeypatch, tmp_path):
     monkeypatch.setenv("HET_USERS_FILE", str(tmp_path / "none.json"))
     with Store(store_copy) as store:
-        row = add_local_indicator(
+        row = load_local_value(
             store,
             name=f"Probe {PROBE} [link](http://example.org)",
-            principle_id=6,
-            unit="%",
-            value_type="proportion",
-            polarity="low is good",
             definition="A test indicator.",
-        )
-        content = (
-            "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
-            f"{row['indicator_id']},E06000032,2024,Persons,All ages,total,,12.0,10.5,13.5\n"
-        ).encode()
-        parsed = read_extract(
-            content,
             file_name=f"{PROBE}.csv",
-            indicators=store.query("indicator_catalogue"),
-            areas=store.query("area_list"),
-            format="het_tidy",
         )
-        load_extract(store, parsed, loaded_by="test", source_kind="cli")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/data_and_methods.py").run()
     labels = [b.label for b in at.get("download_button") if b.label.startswith("Download the original file")]
