@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from het.ingest.parsed import LoadResult, ParsedExtract
 from het.ingest.problems import ExtractRejected
-from het.ingest.stored_files import compress, keep_original, sha256_of
+from het.ingest.stored_files import compress, keep_original, record_extract_event, sha256_of
 from het.store import Store, mark_observations_changed, now_utc, read_query
 
 
@@ -97,16 +97,7 @@ def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by,
         keep_original(
             cur, parsed.content, digest=digest, compressed=compressed.result(), size_bytes=parsed.size_bytes
         )
-        cur.execute(
-            read_query("insert_extract_event"),
-            {
-                "extract_id": extract_id,
-                "action": "load",
-                "happened_at": now_utc(),
-                "by_user": loaded_by,
-                "note": note,
-            },
-        )
+        record_extract_event(cur, extract_id, "load", loaded_by, note)
     finally:
         cur.unregister("incoming")
     mark_observations_changed(cur)
@@ -154,15 +145,6 @@ def withdraw_extract_in(
     ).fetchall()
     if not changed:
         raise ValueError(f"extract {extract_id} is not an active extract (see `python -m het extracts list`)")
-    cur.execute(
-        read_query("insert_extract_event"),
-        {
-            "extract_id": extract_id,
-            "action": "withdraw",
-            "happened_at": now_utc(),
-            "by_user": by_user,
-            "note": note,
-        },
-    )
+    record_extract_event(cur, extract_id, "withdraw", by_user, note)
     if observations:
         mark_observations_changed(cur)

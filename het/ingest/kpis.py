@@ -29,7 +29,7 @@ from het.ingest.parsed import KPI_COLUMNS, LoadResult, ParsedExtract, empty_extr
 from het.ingest.periods import read_period
 from het.ingest.problems import ExtractRejected, Problems, quoted
 from het.ingest.row_checker import RowChecker
-from het.ingest.stored_files import keep_original, sha256_of
+from het.ingest.stored_files import keep_original, record_extract_event, sha256_of
 from het.ingest.text_codes import strip
 from het.store import Store, now_utc, read_query
 
@@ -289,16 +289,7 @@ def commit_kpis(
             cur.execute(read_query("upsert_kpis"), {"extract_id": extract_id})
             # A file that changes what a workstream set (a target, an owner) is kept in the history too.
             _record(cur, before, by=loaded_by, origin="kpi file", extract_id=extract_id)
-            cur.execute(
-                read_query("insert_extract_event"),
-                {
-                    "extract_id": extract_id,
-                    "action": "load",
-                    "happened_at": now_utc(),
-                    "by_user": loaded_by,
-                    "note": note,
-                },
-            )
+            record_extract_event(cur, extract_id, "load", loaded_by, note)
         finally:
             cur.unregister("incoming_kpis")
     return LoadResult(

@@ -1,4 +1,5 @@
-"""Original extract files as kept in the store: zstd-compressed, addressed by the original's sha256.
+"""Original extract files as kept in the store: zstd-compressed, addressed by the original's sha256; and the
+events of an extract's history (loaded, withdrawn), recorded beside it.
 
 Originals stored by earlier versions stay as they were, zlib-compressed or not compressed; the
 compression column says which, and original_file reads all three."""
@@ -12,13 +13,27 @@ from typing import NamedTuple
 
 import pyarrow as pa
 
-from het.store import Store, read_query
+from het.store import Store, now_utc, read_query
 
 # zstd at its default level: on a 212 MB Fingertips CSV, 0.14 s and 8.6 MB, where zlib at level 1 took
 # 0.55 s and gave 17 MB. The compression runs beside the row checks on a 2-core machine, so its time
 # is time the checks cannot use. zlib where pyarrow lacks zstd.
 COMPRESSION = "zstd" if pa.Codec.is_available("zstd") else "zlib"
 LEVEL = 3 if COMPRESSION == "zstd" else 1
+
+
+def record_extract_event(cur, extract_id: int, action: str, by_user: str, note: str | None) -> None:
+    """One event of an extract's history ('load', 'withdraw'), now, inside the caller's transaction."""
+    cur.execute(
+        read_query("insert_extract_event"),
+        {
+            "extract_id": extract_id,
+            "action": action,
+            "happened_at": now_utc(),
+            "by_user": by_user,
+            "note": note,
+        },
+    )
 
 
 def sha256_of(content: bytes) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from het.ingest import workstream_edits as edits
 from het.ingest.files import read_table
 from het.ingest.problems import ExtractRejected, Problems
-from het.ingest.stored_files import keep_original, sha256_of
+from het.ingest.stored_files import keep_original, record_extract_event, sha256_of
 from het.ingest.workstream_edits import KINDS, TABLES, as_text, check_edits, diff_edits
 from het.store import now_utc, read_query
 from het.vocabulary import ACTION_STATUSES, LOGIC_STAGES, POLARITIES
@@ -242,7 +242,7 @@ def commit_workbook_changes(
             origin="workbook",
             extract_id=extract_id,
         )
-    _event(cur, extract_id, "load", loaded_by, note)
+    record_extract_event(cur, extract_id, "load", loaded_by, note)
     return int(extract_id), int(change_id)
 
 
@@ -267,18 +267,7 @@ def withdraw_workbook(
         edits.commit_edits(cur, kind, edited, changes, by=by_user, origin="withdrawal", extract_id=extract_id)
         n_fields += len(changes)
     # what stays as it was is said in the withdrawal's own record (the extract's history)
-    _event(cur, extract_id, "withdraw", by_user, "; ".join([*([note] if note else []), *kept]) or None)
-    return n_fields, kept
-
-
-def _event(cur, extract_id: int, action: str, by_user: str, note: str | None) -> None:
-    cur.execute(
-        read_query("insert_extract_event"),
-        {
-            "extract_id": extract_id,
-            "action": action,
-            "happened_at": now_utc(),
-            "by_user": by_user,
-            "note": note,
-        },
+    record_extract_event(
+        cur, extract_id, "withdraw", by_user, "; ".join([*([note] if note else []), *kept]) or None
     )
+    return n_fields, kept
