@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,7 +30,11 @@ from het.store import Store, StoreUnavailableError, default_db_path
 def main(argv: list[str] | None = None) -> int:
     _printable_output()
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "handler", None) is _serve:
+        args.streamlit_options = extra  # `serve` passes every option on to `streamlit run`
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -132,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
     ex_withdraw.add_argument("--note", default=None)
     ex_withdraw.set_defaults(handler=_extracts_withdraw)
 
+    serve = sub.add_parser(
+        "serve",
+        help="start the web app (streamlit run app.py; every deep link opens cleanly from the first request)",
+        description="Start het's web app. Options after `serve` go to `streamlit run` unchanged, "
+        "e.g. `python -m het serve --server.port 8502`.",
+    )
+    serve.set_defaults(handler=_serve, needs_store=False)
+
     users = sub.add_parser(
         "users", help=f"local analyst accounts (kept in $HET_USERS_FILE or {users_file()})"
     )
@@ -147,6 +160,16 @@ def _parser() -> argparse.ArgumentParser:
     listing = users_sub.add_parser("list", help="list accounts (never passwords)")
     listing.set_defaults(handler=_users_list, needs_store=False)
     return parser
+
+
+def _serve(_store: None, args) -> int:
+    """Replace this process with `python -m het.ui.serve` (Streamlit stays out of the CLI's imports)."""
+    env = dict(os.environ)
+    if args.db is not None:
+        env["HET_DB"] = str(args.db.resolve())
+    command = [sys.executable, "-m", "het.ui.serve", *args.streamlit_options]
+    os.execve(sys.executable, command, env)
+    return 0  # not reached: execve replaces the process
 
 
 def _init(store: Store, args) -> int:

@@ -58,17 +58,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @contextmanager
 def _serving(env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 with these environment variables; yields its URL
-    once it answers its health check, and stops it afterwards."""
+    """`python -m het serve` (the README's start: `streamlit run app.py` with deep links opening cleanly) on a
+    free port of 127.0.0.1 with these environment variables; yields its URL once it answers its health
+    check, and stops it afterwards."""
     port = _free_port()
     log = (log_dir / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "het",
+            "serve",
             "--server.headless",
             "true",
             "--server.port",
@@ -106,7 +106,7 @@ def _serving(env: dict[str, str], log_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
-    """`streamlit run app.py` on a new, empty store: the first request builds it like a fresh install."""
+    """The app on a new, empty store: the first request builds it like a fresh install."""
     store = tmp_path_factory.mktemp("browser-store") / "het.duckdb"
     # No accounts and served on 127.0.0.1 only: the browser is the single local analyst.
     env = {"HET_DB": str(store), "HET_USERS_FILE": str(store.parent / "no-accounts.json")}
@@ -116,7 +116,7 @@ def app_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def accounts_server(tmp_path_factory, demo_store_path):
-    """`streamlit run app.py` with local accounts, on its own copy of the demo store and its own port.
+    """The app with local accounts, on its own copy of the demo store and its own port.
 
     The users file holds a workstream lead and a viewer; with accounts the browser starts signed out and
     signs in through the sidebar's sign-in form. Yields an AccountsServer (its URL and the accounts).
@@ -131,6 +131,16 @@ def accounts_server(tmp_path_factory, demo_store_path):
     env = {"HET_DB": str(store), "HET_USERS_FILE": str(users)}
     with _serving(env, tmp_path_factory.mktemp("accounts-server-log")) as url:
         yield dataclasses.replace(accounts, url=url)
+
+
+@pytest.fixture
+def fresh_server(tmp_path, demo_store_path):
+    """A server started for this test alone, on its own copy of the demo store: nothing has visited it."""
+    store = tmp_path / "het.duckdb"
+    shutil.copyfile(demo_store_path, store)
+    env = {"HET_DB": str(store), "HET_USERS_FILE": str(tmp_path / "no-accounts.json")}
+    with _serving(env, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

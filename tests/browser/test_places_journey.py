@@ -28,9 +28,6 @@ def serious_violations(page: Page) -> list[str]:
 
 def test_clicking_a_ward_on_the_map_shows_its_profile(app_server, page: Page, artifacts, geography_dir):
     page.set_viewport_size({"width": 1600, "height": 1000})
-    # the server's first request must not be a deep link (README, known Streamlit limitation)
-    page.goto(app_server)
-    expect(page.get_by_role("heading", name=re.compile(r"How is Luton doing"))).to_be_visible(timeout=90_000)
     page.goto(f"{app_server}/map?indicator=infant_mortality&period=2023+-+25")
     expect(
         page.get_by_role("heading", name=re.compile(r"Where in Luton are the gaps between wards\?"))

@@ -31,7 +31,7 @@ def screenshot_whole_page(page: Page, path: Path) -> None:
 
 def sign_in(page: Page, url: str, name: str, password: str, role: str) -> None:
     """Open het and sign in through the sidebar's sign-in form, as a person would."""
-    page.goto(url)  # not a deep link first (README, known Streamlit limitation)
+    page.goto(url)
     expect(page.get_by_role("heading", name=re.compile(r"How is Luton doing"))).to_be_visible(timeout=90_000)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Sign in (analysts, leads, viewers)").click()
