@@ -7,7 +7,7 @@ import streamlit as st
 from het.ui.auth import sign_in_panel
 from het.ui.chrome import app_title, show_demo_banner
 from het.ui.nav import build_navigation
-from het.ui.state import link_notice_area
+from het.ui.state import link_notice_area, unknown_parameter_notice
 
 ICON = Path(__file__).parent / "het" / "ui" / "icon.png"
 
@@ -20,3 +20,4 @@ sign_in_panel()
 show_demo_banner()
 link_notice_area()  # a link asking for what het cannot show says so here, above the page
 navigation.run()
+unknown_parameter_notice()  # after the page: a link parameter it never read is named and dropped

@@ -9,11 +9,11 @@ from het.format import md_text
 from het.ui import indicator_panels as panels
 from het.ui.card import empty_state
 from het.ui.reads_indicator import indicator_page_data
-from het.ui.state import url_choice
+from het.ui.state import url_choice, url_param
 from het.views import indicator as view
 from het.views import principle as principle_view
 
-data = indicator_page_data(st.query_params.get("indicator"))
+data = indicator_page_data(url_param("indicator"))
 names = dict(zip(data.catalogue["indicator_id"], data.catalogue["name"], strict=True))
 principles = dict(zip(data.catalogue["indicator_id"], data.catalogue["principle_short_label"], strict=True))
 header = st.container()

@@ -11,6 +11,7 @@ from het.ui import places_profile as panels
 from het.ui.card import empty_state
 from het.ui.places_controls import ward_set_choice
 from het.ui.reads_places import places_reads
+from het.ui.state import url_param
 
 reads = places_reads()
 st.title(f"How does each ward compare with {reads.authority_name}?")
@@ -26,9 +27,7 @@ with pick_col:
         help="Data before the change of wards is on the earlier set; the two sets are never joined by name.",
     )
 with map_col:
-    clicked = panels.locator_map(
-        reads, ward_set, [st.query_params.get("ward"), st.query_params.get("compare")]
-    )
+    clicked = panels.locator_map(reads, ward_set, [url_param("ward"), url_param("compare")])
 with pick_col:
     ward, compare = panels.ward_choices(reads, ward_set, clicked)
     panels.relation_note(reads, ward, ward_set)

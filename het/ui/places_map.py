@@ -28,7 +28,7 @@ from het.stats.funnel import funnel_curve, funnel_significance
 from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, lsoa_context, ward_geometry_for
-from het.ui.state import url_choice
+from het.ui.state import url_choice, url_param
 from het.views import places as view
 from het.views.indicator import ward_set_label
 
@@ -129,7 +129,7 @@ def style_controls(reads: PlacesReads, sel: MapSelection) -> MapStyle:
     else:
         scheme = SCHEMES[0]
         st.query_params.pop("classes", None)
-    names = st.toggle("Ward names on the map", value=st.query_params.get("names") == "on", key="map_names")
+    names = st.toggle("Ward names on the map", value=url_param("names") == "on", key="map_names")
     st.query_params["names"] = "on" if names else "off"
     return MapStyle(chosen_view, colour, scheme, 5, names)
 
@@ -228,7 +228,7 @@ def map_card(reads: PlacesReads, sel: MapSelection, style: MapStyle) -> str | No
             unit_title=_unit_title(meta),
             show_names=style.names,
             height=560,
-            highlight=st.query_params.get("ward"),
+            highlight=url_param("ward"),
         )
         shown = "the real ward boundaries"
     event = chart_card(

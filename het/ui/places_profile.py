@@ -15,7 +15,7 @@ from het.charts.trend import trend_chart
 from het.ui.card import About, cached_chart, chart_card, empty_state, show_chart
 from het.ui.places_controls import take_click
 from het.ui.reads_places import PlacesReads, ward_geometry_for
-from het.ui.state import url_choice
+from het.ui.state import url_choice, url_param
 from het.views import places as view
 from het.views.indicator import ward_set_label
 
@@ -247,7 +247,7 @@ def trend_card(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
     labels = {
         f"{r.indicator_id}|{r.sex}|{r.age}": view.series_label(r.short_name, r.sex) for r in mine.itertuples()
     }
-    wanted = st.query_params.get("indicator")
+    wanted = url_param("indicator")
     default = next((k for k in labels if k.split("|")[0] == wanted), next(iter(labels)))
     choice = st.selectbox(
         "Indicator",

@@ -29,6 +29,7 @@ def url_choice(
     their options need their own keys: Streamlit resets a keyed widget whose options changed to its first one.
     """
     options = list(options)
+    _asked(name)
     if not options:
         st.query_params.pop(name, None)
         return None
@@ -57,12 +58,53 @@ def url_choice(
 
 
 _NOTICES = "_link_notices"
+_ASKED = "_link_parameters_asked"  # the query parameters this run's page has read
+_GIVEN = "_link_parameters_given"  # the query parameters the URL had when this run started
+# Streamlit's own query parameters (st.query_params never shows them, but a link may carry them).
+STREAMLIT_PARAMETERS = frozenset({"embed", "embed_options"})
+
+
+def _asked(name: str) -> None:
+    st.session_state.setdefault(_ASKED, set()).add(name)
+
+
+def url_param(name: str) -> str | None:
+    """The query parameter `name` as the link gave it (or None), noted as one this page uses."""
+    _asked(name)
+    return st.query_params.get(name)
 
 
 def link_notice_area() -> None:
     """Where this run's link notices go: above the page (app.py calls it before the page runs), so a notice
     from a control in a narrow column does not push that column's control down."""
     st.session_state[_NOTICES] = st.container()
+    st.session_state[_ASKED] = set()
+    st.session_state[_GIVEN] = list(st.query_params)
+
+
+def unknown_parameter_notice() -> None:
+    """After the page has run (app.py): a link parameter the page never read is named above the page, said
+    to be ignored, and leaves the URL (a typo such as `?indictor=...`, or a parameter of another page)."""
+    asked = st.session_state.get(_ASKED, set())
+    given = st.session_state.get(_GIVEN, [])
+    unknown = [
+        name
+        for name in given
+        if name in st.query_params and name not in asked and name not in STREAMLIT_PARAMETERS
+    ]
+    if not unknown:
+        return
+    area = st.session_state.get(_NOTICES)
+    listed = ", ".join(f"`{md_text(name, limit=40)}`" for name in unknown[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    this = "parameter" if len(unknown) == 1 else "parameters"
+    (area if area is not None else st).warning(
+        f"The link has the {this} {listed}{more}, which this page does not use: "
+        f"{'it is' if len(unknown) == 1 else 'they are'} ignored.",
+        icon=":material/link_off:",
+    )
+    for name in unknown:
+        st.query_params.pop(name, None)
 
 
 def link_notice(name: str, label: str, wanted: str, shown) -> None:
@@ -78,7 +120,7 @@ def link_notice(name: str, label: str, wanted: str, shown) -> None:
 def fixed_value(name: str, label: str, value) -> None:
     """A parameter with only one possible value here (no control): a link asking for another is told so,
     and the parameter leaves the URL."""
-    wanted = st.query_params.get(name)
+    wanted = url_param(name)
     if wanted is not None and wanted != str(value):
         link_notice(name, label, wanted, value)
     st.query_params.pop(name, None)
@@ -87,4 +129,4 @@ def fixed_value(name: str, label: str, value) -> None:
 def url_value(name: str, options: Sequence, default=None):
     """The query parameter `name` if it is one of `options`, else the default (no widget)."""
     by_text = {str(option): option for option in options}
-    return by_text.get(st.query_params.get(name), default)
+    return by_text.get(url_param(name), default)

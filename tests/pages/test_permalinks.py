@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from het.store import ROOT
+from het.ui.nav import PAGES
 
 APP = str(ROOT / "app.py")
 
@@ -14,6 +15,8 @@ APP = str(ROOT / "app.py")
 def opened(page: str, **params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page(page)
+    for name in list(at.query_params):  # as a browser opening the link: no parameters from the first page
+        del at.query_params[name]
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
@@ -54,3 +57,31 @@ def test_a_valid_link_and_a_change_of_options_show_no_notice(app_env):
     other = next(o for o in at.selectbox(key="url_indicator").options if "poverty" not in o.lower())
     at.selectbox(key="url_indicator").select(other).run()  # its sexes and periods differ: no link to blame
     assert not at.exception and link_notices(at) == []
+
+
+def unused_parameter_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "which this page does not use" in w.value]
+
+
+PAGE_PATHS = [spec.path for spec in PAGES]
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS)
+def test_a_parameter_no_page_reads_is_named_and_dropped(app_env, page):
+    at = opened(page, indictor="child_poverty")
+    notices = unused_parameter_notices(at)
+    assert len(notices) == 1 and "`indictor`" in notices[0] and "ignored" in notices[0], notices
+    assert "indictor" not in at.query_params
+    at.run()
+    assert unused_parameter_notices(at) == []
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS)
+def test_every_page_reads_back_the_link_it_writes(app_env, page):
+    """The URL a page leaves after it has run, opened fresh, is all parameters the page uses."""
+    first = opened(page)
+    link = {name: first.query_params[name] for name in first.query_params}
+    again = opened(
+        page, **{name: (value[0] if isinstance(value, list) else value) for name, value in link.items()}
+    )
+    assert unused_parameter_notices(again) == [] and link_notices(again) == [], (link, again.warning)
