@@ -6,7 +6,14 @@ import streamlit as st
 
 from het.loads import refresh_statistics
 from het.ui.auth import current_user
-from het.ui.data import authority_name, demo_is_active, derived_problem, get_store, refresh_progress
+from het.ui.data import (
+    authority_name,
+    demo_is_active,
+    derived_problem,
+    freshness,
+    get_store,
+    refresh_progress,
+)
 
 PRODUCT = "Health Equity Town monitor"
 
@@ -53,3 +60,14 @@ def show_demo_banner() -> None:
                 st.error(f"The recomputation failed too: {outcome.error}", icon=":material/error:")
             else:
                 st.rerun()
+
+
+def show_freshness() -> None:
+    """The "data up to" line under the banners of every page: the latest period and the latest load."""
+    st.caption(
+        f"{freshness().sentence()} Terms such as SII, RII and 99.8% are explained in the "
+        "[Glossary](/glossary).",
+        help="The latest period is the most recent of any indicator's values for the authority; each "
+        "indicator's own latest period is on its page. The load is the newest active extract in the "
+        "register (Data and methods).",
+    )

@@ -14,6 +14,7 @@ import streamlit as st
 from het.loads import prepare_store
 from het.reference.loader import geography_dir_from_env
 from het.store import Store, StoreUnavailableError, default_db_path
+from het.views.freshness import Freshness
 
 
 @st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
@@ -84,6 +85,19 @@ def _authority_name(key: tuple[str, int]) -> str:
 def authority_name() -> str:
     """The store's authority, named by its geography manifest; '' while no geography with wards is loaded."""
     return _authority_name(cache_key())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _freshness(key: tuple[str, int]) -> Freshness:
+    store = get_store()
+    authority = store.query("authority_code")
+    code = str(authority["area_code"].iloc[0]) if len(authority) else ""
+    return Freshness.from_frame(store.query("data_freshness", authority=code))
+
+
+def freshness() -> Freshness:
+    """How fresh the store's data is (the "data up to" line), per data version."""
+    return _freshness(cache_key())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -15,10 +15,12 @@ from het.charts.groups import deprivation_chart, group_bar_chart
 from het.charts.maps import hex_map
 from het.charts.trend import trend_chart
 from het.ui.card import About, cached_chart, chart_card, empty_state
+from het.ui.glossary import glossary_link
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import fixed_value, url_choice
 from het.ui.tables import show_table
 from het.views import indicator as view
+from het.views.freshness import indicator_freshness
 from het.ward_sets import WardSets
 
 # Streamlit fits a stretched chart's title, legend and axes inside the spec's height, so the builders'
@@ -76,10 +78,16 @@ def headline(data: IndicatorPageData, sel: Selection) -> None:
     england.metric(f"England, {sel.period_label}", head.england_text, border=True)
     with judged.container(border=True):
         st.markdown(
-            f"**Compared with England:** {head.comparison_text}  \n"
-            f"95% confidence interval {head.interval_text}  \n"
-            f"**Recent trend:** {head.trend_text}" + (f" ({head.trend_reason})" if head.trend_reason else "")
+            f"**{glossary_link('comparison', 'Compared with England')}:** {head.comparison_text}  \n"
+            f"95% {glossary_link('confidence-interval', 'confidence interval')} {head.interval_text}  \n"
+            f"**{glossary_link('recent-trend', 'Recent trend')}:** {head.trend_text}"
+            + (f" ({head.trend_reason})" if head.trend_reason else "")
         )
+    st.caption(
+        indicator_freshness(
+            data.observations, authority_code=data.authority_code, periodicity=str(data.meta["periodicity"])
+        )
+    )
 
 
 def _about(data: IndicatorPageData, *, period: str, method: str, notes=()) -> About:

@@ -50,6 +50,7 @@ PAGES = (
     PageSpec(
         "Analysts", "pages/data_and_methods.py", "Data and methods", ":material/dataset:", "data-and-methods"
     ),
+    PageSpec("Help", "pages/terms.py", "Glossary", ":material/menu_book:", "glossary"),
 )
 
 
