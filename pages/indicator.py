@@ -42,7 +42,7 @@ if selection is None:
 
 panels.headline(data, selection)
 panels.trend_card(data, selection)
-st.subheader("Who is most affected?")
+st.header("Who is most affected?")
 breakdown = url_choice(
     "breakdown",
     view.BREAKDOWN_VIEWS,

@@ -6,6 +6,7 @@ The principle lives in the URL (?principle=0..8), so a pasted link opens the sam
 import streamlit as st
 
 from het.ui import principle_panels as panels
+from het.ui.meeting import step_buttons
 from het.ui.reads_indicator import principle_page_data
 from het.ui.state import url_choice, url_value
 from het.views import principle as principle_view
@@ -22,6 +23,7 @@ chosen = url_choice(
     default=data.principle_id,
     format_func=lambda p: short[p] if p == 0 else f"{p}. {short[p]}",
 )
+step_buttons("url_principle", list(short), chosen, lambda p: short[p] if p == 0 else f"{p}. {short[p]}")
 if chosen != data.principle_id:
     data = principle_page_data(chosen, all_ages=all_ages)
 header.title(
@@ -33,12 +35,12 @@ description = data.principles.set_index("principle_id").loc[data.principle_id, "
 header.markdown(f"**{data.label}**")
 header.caption(f"{description if isinstance(description, str) else ''} {len(data.indicators)} indicators.")
 
-st.subheader("Are things improving?")
+st.header("Are things improving?")
 ages = url_choice("ages", list(AGES), label="Trends for", default="own", format_func=AGES.get, widget="radio")
 if (ages == "all") != all_ages:
     data = principle_page_data(data.principle_id, all_ages=ages == "all")
 panels.trends_card(data)
-st.subheader("Are the gaps closing?")
+st.header("Are the gaps closing?")
 panels.gap_section(data)
-st.subheader("Who is working on it?")
+st.header("Who is working on it?")
 panels.workstream_section(data)

@@ -29,9 +29,9 @@ with side_col:
     if ward is not None:
         panels.ward_summary(reads, ward, selection)
 
-st.subheader("Has the pattern changed?")
+st.header("Has the pattern changed?")
 panels.small_multiples_card(reads, selection, style)
-st.subheader("Which differences are more than chance?")
+st.header("Which differences are more than chance?")
 panels.funnel_card(reads, selection)
-st.subheader("Where are the most deprived neighbourhoods?")
+st.header("Where are the most deprived neighbourhoods?")
 panels.lsoa_card(reads, selection)

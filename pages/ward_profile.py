@@ -38,7 +38,7 @@ for column, code in zip(columns, wards, strict=True):
     with column:
         panels.facts_panel(reads, code)
 
-st.subheader("Better or worse than the authority, indicator by indicator")
+st.header("Better or worse than the authority, indicator by indicator")
 panels.spine_card(reads, ward_set, wards)
-st.subheader("How has it changed?")
+st.header("How has it changed?")
 panels.trend_card(reads, ward, ward_set)

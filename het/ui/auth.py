@@ -21,6 +21,7 @@ from het.auth import (
     sign_in,
     sign_in_mode,
 )
+from het.ui.meeting import meeting_mode
 
 SESSION_KEY = "het_user"
 
@@ -130,6 +131,12 @@ def sign_in_panel() -> None:
 
 def analyst_or_explain() -> User | None:
     """The analyst using the page, or None after explaining why loading is not available."""
+    if meeting_mode():
+        st.info(
+            "Loading extracts is off in meeting mode: turn meeting mode off (top right).",
+            icon=":material/lock:",
+        )
+        return None
     mode = current_mode()
     user = current_user(mode)
     if user is not None and user.is_analyst:
@@ -155,6 +162,8 @@ def editor_or_explain(what: str) -> User | None:
 
     Viewers and signed-out users see no edit controls at all, only this line.
     """
+    if meeting_mode():
+        return None  # no edit controls on the meeting-room screen, and no line saying so under every table
     mode = current_mode()
     user = current_user(mode)
     if user is not None and user.can_edit_workstreams:

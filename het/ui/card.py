@@ -21,6 +21,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from het.charts.common import InlineChart
 from het.format import md_text, safe_csv_bytes
 from het.ui.data import cache_key
+from het.ui.meeting import meeting_chart_spec, meeting_mode
 from het.ui.tables import show_table
 
 
@@ -116,7 +117,13 @@ def chart_card(
         chart_tab, table_tab, download_tab, about_tab = st.tabs(["Chart", "Table", "Download", "About"])
         event = None
         with chart_tab:
-            event = show_chart(chart, key=key, selection=selection, width=width)
+            event = show_chart(
+                chart,
+                key=key,
+                selection=selection,
+                width=width,
+                alt=f"Chart: {title}. {caption or ''} The same data is in the Table tab.",
+            )
         with table_tab:
             show_table(data, hide_index=True, width="stretch", key=f"{key}_table")
         with download_tab:
@@ -145,15 +152,41 @@ def chart_card(
     return event
 
 
-def show_chart(chart, *, key: str, selection: str | None = None, width: str | int | None = "stretch"):
+def show_chart(
+    chart,
+    *,
+    key: str,
+    selection: str | None = None,
+    width: str | int | None = "stretch",
+    alt: str | None = None,
+):
     """Render a cached ChartSpec, an Altair chart, or an InlineChart (a map) as its finished spec; returns the
-    selection event."""
+    selection event. alt: the chart's text alternative for screen readers. In meeting mode the chart's text
+    is made larger (het.ui.meeting)."""
     select = {"on_select": "rerun", "selection_mode": selection} if selection else {}
     if isinstance(chart, ChartSpec):
-        return st.vega_lite_chart(spec=chart.spec, key=key, width=width, **select)
-    if isinstance(chart, InlineChart):
-        return st.vega_lite_chart(spec=chart.to_dict(), key=key, width=width, **select)
-    return st.altair_chart(chart, key=key, width=width, **select)
+        spec = chart.spec
+    elif isinstance(chart, InlineChart):
+        spec = chart.to_dict()
+    else:
+        spec = _convert_altair_to_vega_lite_spec(chart)
+    # One text alternative for the whole chart (Streamlit makes alt its accessible name); the marks, axes
+    # and legends leave the accessibility tree, where Vega would list every mark container, unlabelled.
+    spec = {**spec, "config": _hidden_from_screen_readers(spec)}
+    if meeting_mode():
+        spec = meeting_chart_spec(spec)
+    return st.vega_lite_chart(
+        spec=spec, key=key, width=width, alt=" ".join((alt or "").split()) or None, **select
+    )
+
+
+def _hidden_from_screen_readers(spec: dict) -> dict:
+    """The spec's config with every mark, axis and legend out of the accessibility tree (aria-hidden)."""
+    config = dict(spec.get("config") or {})
+    config["aria"] = False
+    for part in ("mark", "axis", "legend"):
+        config[part] = {**(config.get(part) or {}), "aria": False}
+    return config
 
 
 def empty_state(message: str) -> None:

@@ -14,6 +14,7 @@ from het.ui.data import (
     get_store,
     refresh_progress,
 )
+from het.ui.meeting import meeting_toggle
 
 PRODUCT = "Health Equity Town monitor"
 
@@ -62,8 +63,19 @@ def show_demo_banner() -> None:
                 st.rerun()
 
 
+def page_top() -> None:
+    """Under the banners of every page: the house stylesheet, the "data up to" line (the latest period and
+    the latest load) and, on the right, the meeting-mode toggle."""
+    st.html(HOUSE_CSS)
+    fresh, toggle = st.columns([3, 1], vertical_alignment="center")
+    with fresh:
+        show_freshness()
+    with toggle:
+        meeting_toggle()
+
+
 def show_freshness() -> None:
-    """The "data up to" line under the banners of every page: the latest period and the latest load."""
+    """The "data up to" line: the latest period and the latest load."""
     st.caption(
         f"{freshness().sentence()} Terms such as SII, RII and 99.8% are explained in the "
         "[Glossary](/glossary).",
@@ -71,3 +83,34 @@ def show_freshness() -> None:
         "indicator's own latest period is on its page. The load is the newest active extract in the "
         "register (Data and methods).",
     )
+
+
+# Always on: a visible keyboard focus outline, captions grey without transparency (Streamlit fades them with
+# opacity, which takes a link in a caption below WCAG AA contrast) and their links as dark as others, section
+# headings (h2, under the page's h1) at Streamlit's subheader size, metric values and page links that wrap
+# rather than end in "…", and a print stylesheet (A4, no sidebar or controls, words never broken mid-word).
+HOUSE_CSS = """
+<style>
+:focus-visible, [data-baseweb] :focus-visible { outline: 3px solid #0b57d0 !important; outline-offset: 2px; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; color: #595959 !important; }
+[data-testid="stCaptionContainer"] a { color: #0b57d0 !important; }
+h2 { font-size: 1.75rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+  [data-testid="stDownloadButton"], [data-testid="stElementToolbar"], .st-key-meeting_mode { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"], [data-testid="stAppViewContainer"] {
+    margin: 0 !important; padding: 0 !important; max-width: 100% !important; overflow: visible !important; }
+  html, body, [data-testid="stApp"] { overflow: visible !important; height: auto !important; }
+  * { word-break: normal !important; overflow-wrap: normal !important; hyphens: manual !important; }
+  [data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVegaLiteChart"], table, tr, img { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>
+"""

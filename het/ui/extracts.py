@@ -11,6 +11,7 @@ from het.ingest.stored_files import original_file
 from het.loads import withdraw_extract
 from het.ui.auth import current_user
 from het.ui.data import get_store
+from het.ui.meeting import meeting_mode
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -55,7 +56,7 @@ def extract_actions(register: pd.DataFrame) -> None:
 
 def _withdraw_control(row, chosen: int) -> None:
     user = current_user()
-    if user is None or not user.is_analyst or row["status"] != "active":
+    if user is None or not user.is_analyst or row["status"] != "active" or meeting_mode():
         return
     with st.expander("Withdraw this extract"):
         st.write(

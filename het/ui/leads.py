@@ -48,7 +48,7 @@ def badge(text: str, fill: str) -> str:
     border = palette.MUTED if fill == palette.COMPARISON_COLOURS[NOT_COMPARED] else fill
     return (
         f'<span style="background:{fill};color:{ink};border:1px solid {border};border-radius:0.4rem;'
-        f'padding:0.1rem 0.45rem;white-space:nowrap">{html.escape(text)}</span>'
+        f'padding:0.1rem 0.45rem;display:inline-block;max-width:100%">{html.escape(text)}</span>'
     )
 
 
@@ -70,7 +70,7 @@ def scorecard_block(principle_id: int, heading: str, rows: list[dict], *, area: 
     (rows: the scorecard's records for the principle, OverviewReads.scorecard_lines)."""
     with st.container(border=True, key=f"principle_block_{principle_id}"):
         title, link = st.columns([5, 1.3], vertical_alignment="center")
-        title.subheader(heading, anchor=f"principle-{principle_id}")
+        title.header(heading, anchor=f"principle-{principle_id}")
         link.page_link(
             PRINCIPLE_PAGE,
             label="Open this principle",

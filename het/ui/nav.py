@@ -62,4 +62,5 @@ def build_navigation():
             spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default
         )
         sections.setdefault(spec.section, []).append(page)
-    return st.navigation(sections)
+    # expanded: every page listed (Streamlit otherwise folds all after the tenth under "View more").
+    return st.navigation(sections, expanded=True)

@@ -72,7 +72,13 @@ def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str | None]) -> 
         legend_orient="bottom",
         highlight=chosen[0],
     )
-    event = show_chart(chart, key="profile_locator", selection="ward_pick", width="content")
+    event = show_chart(
+        chart,
+        key="profile_locator",
+        selection="ward_pick",
+        width="content",
+        alt="Map of the wards shaded by deprivation, the chosen ward outlined; pick a ward from the list too.",
+    )
     st.caption(
         "Click a ward to profile it. Darker wards are more deprived (IMD 2019, the authority's own fifths)."
     )

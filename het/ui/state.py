@@ -74,12 +74,17 @@ def url_param(name: str) -> str | None:
     return st.query_params.get(name)
 
 
+def start_link_tracking() -> None:
+    """At the start of every run (app.py, before anything reads the URL): note the parameters the link has,
+    and that none has been read yet."""
+    st.session_state[_ASKED] = set()
+    st.session_state[_GIVEN] = list(st.query_params)
+
+
 def link_notice_area() -> None:
     """Where this run's link notices go: above the page (app.py calls it before the page runs), so a notice
     from a control in a narrow column does not push that column's control down."""
     st.session_state[_NOTICES] = st.container()
-    st.session_state[_ASKED] = set()
-    st.session_state[_GIVEN] = list(st.query_params)
 
 
 def unknown_parameter_notice() -> None:

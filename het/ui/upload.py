@@ -122,7 +122,7 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
     unknown = unknown_indicators(parsed)
     if unknown.empty:
         return
-    st.subheader("Indicators het does not know")
+    st.header("Indicators het does not know")
     st.write("Map each to a catalogue indicator, create a local indicator for it, or set its rows aside.")
     catalogue = get_store().query("indicator_catalogue")
     choices = [None, SET_ASIDE, *catalogue["indicator_id"]]
@@ -193,7 +193,7 @@ def _problem_frame(problems) -> pd.DataFrame:
 
 def show_preview(preview: Preview) -> None:
     counts = preview.counts
-    st.subheader("What this load would change")
+    st.header("What this load would change")
     cols = st.columns(5)
     for col, (label, key) in zip(
         cols,

@@ -246,7 +246,12 @@ def _kpi_small_chart(reads: WorkstreamReads, kpi) -> None:
         name=str(kpi.name),
         verdict=str(kpi.verdict),
     )
-    show_chart(chart, key=f"kpi_chart_{kpi.kpi_id}", width=None)
+    show_chart(
+        chart,
+        key=f"kpi_chart_{kpi.kpi_id}",
+        width=None,
+        alt=f"Chart of the KPI {kpi.name}: its values against the line from baseline to target ({kpi.verdict}).",
+    )
 
 
 def _kpi_editor(kpis: pd.DataFrame, workstream_id: str, user) -> None:

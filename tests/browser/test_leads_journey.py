@@ -19,7 +19,7 @@ def test_rug_click_opens_the_indicator_and_a_link_reopens_the_gap_tracker_view(
     expect(page.get_by_role("heading", name=re.compile(r"How is Luton doing"))).to_be_visible(timeout=90_000)
     page.get_by_text("Tartan rug: every indicator by area").click()
     rug = page.get_by_test_id("stVegaLiteChart").first
-    cells = rug.locator("path[role='graphics-symbol']")
+    cells = rug.locator("g.mark-rect path")  # the cells (marks are hidden from the accessibility tree)
     expect(cells.first).to_be_visible(timeout=30_000)
     page.screenshot(path=str(artifacts / "overview_rug.png"))
     # The first row (healthy life expectancy). The cell's text sits on top of its rectangle; a click on it

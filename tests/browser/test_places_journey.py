@@ -35,7 +35,7 @@ def test_clicking_a_ward_on_the_map_shows_its_profile(app_server, page: Page, ar
     # the whole page has run (its last card is drawn), so the map is not redrawn under the click
     expect(page.get_by_text("Deprivation by neighbourhood (LSOA)", exact=False)).to_be_visible(timeout=60_000)
     chart = page.get_by_test_id("stVegaLiteChart").first
-    wards = chart.locator("path[role='graphics-symbol']")
+    wards = chart.locator("g.mark-shape path")  # the shapes (marks are hidden from the accessibility tree)
     expect(wards.first).to_be_visible(timeout=60_000)
     assert wards.count() >= 20  # one shape per ward (plus the outline)
     # A click on a ward's shape on the map itself. Vega attaches its click handler after the chart's first

@@ -55,7 +55,7 @@ def test_one_block_per_principle_each_linking_to_its_principle_page(app_env, dem
     principles = [
         r[0] for r in demo_store.cursor().execute("SELECT principle_id FROM principles ORDER BY 1").fetchall()
     ]
-    headings = [h.value for h in at.subheader]
+    headings = [h.value for h in at.header]
     assert headings[0] == "Overarching outcomes"
     assert [h.split(".")[0] for h in headings[1:]] == [str(p) for p in principles[1:]]
     principle_links = [link.proto for link in at.get("page_link") if link.proto.page == PRINCIPLE_PAGE]

@@ -31,7 +31,7 @@ def test_every_page_renders_with_title_and_demo_banner(app_env, spec):
 
 def test_overview_shows_latest_luton_and_england_values(app_env, demo_store):
     at = open_page("pages/overview.py")
-    headings = [h.value for h in at.subheader]
+    headings = [h.value for h in at.header]
     assert headings[0] == "Overarching outcomes"
     assert [h.split(".")[0] for h in headings[1:]] == [str(n) for n in range(1, 9)]
     # one scorecard line per headline indicator and sex; life expectancy has a Male and a Female line

@@ -93,9 +93,9 @@ def test_real_fingertips_export_asks_for_its_unknown_indicator(store_copy, monke
         pytest.skip(f"no real Fingertips export in {folder}: set HET_GEOGRAPHY_DIR to the shared data")
     monkeypatch.setenv("HET_USERS_FILE", str(tmp_path / "none.json"))
     at = upload(upload_page(), files[0].name, files[0].read_bytes())
-    assert any("Indicators het does not know" in h.value for h in at.subheader)
+    assert any("Indicators het does not know" in h.value for h in at.header)
     assert at.button(key="upload_commit").disabled  # unknown indicators must be resolved first
     at.selectbox(key="map_93356").set_value("__set_aside__").run()
     at = at.button(key="apply_93356").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert not any("Indicators het does not know" in h.value for h in at.subheader)
+    assert not any("Indicators het does not know" in h.value for h in at.header)

@@ -1,0 +1,147 @@
+"""The meeting room, in a real browser: every page at 1280×720, 1600×1000 and 1920×1080 (screenshots), the
+scorecard's text never overlapping, an axe-core scan of every page, and meeting mode (no sidebar, text at
+least 16 px, N steps to the next principle)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from het.ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1280, 720), (1600, 1000), (1920, 1080)]
+
+# Violations from Streamlit's own markup, not het's content, excluded from the scan by element (not by rule):
+# - list / listitem (serious): the sidebar navigation puts <li> and <div> children in one <ul>
+#   (Streamlit's stSidebarNav; upstream: streamlit/streamlit#8399, "Basic accessibility web features");
+# - presentation-role-conflict (minor): the file uploader's drop zone icon on the Load an extract page
+#   (stFileUploaderDropzone; same upstream issue).
+STREAMLIT_MARKUP = ["[data-testid='stSidebarNav']", "[data-testid='stFileUploaderDropzone']"]
+
+TEXT_BOXES = """(root) => {
+  const boxes = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node, id = 0;
+  while ((node = walker.nextNode())) {
+    if (!node.textContent.trim()) continue;
+    const parent = node.parentElement;
+    if (!parent || parent.closest('svg, canvas, [role=tooltip]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width > 0.5 && r.height > 0.5) boxes.push({id, text: node.textContent.trim().slice(0, 40),
+        x: r.left, y: r.top, w: r.width, h: r.height, size: parseFloat(getComputedStyle(parent).fontSize)});
+    }
+    id += 1;
+  }
+  return boxes;
+}"""
+
+
+def settle(page: Page) -> None:
+    """Wait until the page's script has finished running and its charts are drawn."""
+    expect(page.get_by_test_id("stApp")).to_be_visible(timeout=90_000)
+    time.sleep(1.0)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=90_000)
+    time.sleep(1.0)
+
+
+def overlapping(boxes: list[dict], tolerance: float = 2.0) -> list[tuple[str, str]]:
+    """Pairs of text boxes from different text nodes whose rectangles overlap by more than `tolerance` px."""
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a["id"] == b["id"]:
+                continue
+            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if dx > tolerance and dy > tolerance:
+                pairs.append((a["text"], b["text"]))
+    return pairs
+
+
+def axe_violations(page: Page) -> list[str]:
+    results = Axe().run(page, context={"exclude": [[s] for s in STREAMLIT_MARKUP]})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_page_at_meeting_room_sizes_and_the_scorecard_never_overlaps(
+    app_server, page: Page, artifacts, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    for spec in PAGES:
+        page.goto(f"{app_server}/{spec.url_path}")
+        settle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        page.screenshot(path=str(artifacts / f"size_{width}x{height}_{spec.url_path}.png"))
+    page.goto(app_server)
+    settle(page)
+    blocks = page.locator("[class*='st-key-principle_block_']")
+    assert blocks.count() >= 9
+    for index in range(blocks.count()):
+        boxes = blocks.nth(index).evaluate(TEXT_BOXES)
+        assert len(boxes) > 10
+        assert overlapping(boxes) == [], f"block {index} at {width}x{height}"
+
+
+def test_every_page_passes_an_axe_scan(app_server, page: Page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    found = {}
+    for spec in PAGES:
+        page.goto(f"{app_server}/{spec.url_path}")
+        settle(page)
+        if violations := axe_violations(page):
+            found[spec.url_path] = violations
+    assert found == {}
+
+
+def test_meeting_mode_on_a_projector(app_server, page: Page, artifacts):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server}/principles?principle=1&meeting=on")
+    settle(page)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    main = page.get_by_test_id("stMain")
+    sizes = [box for box in main.evaluate(TEXT_BOXES) if box["size"] < 16]
+    assert sizes == [], sizes[:10]
+    page.screenshot(path=str(artifacts / "meeting_principle_1.png"))
+    assert axe_violations(page) == []
+    page.get_by_role("heading", level=1).click()  # the window has the keyboard; no control has focus
+    # The first key press after a page load sometimes does not reach the button (measured here in headless
+    # Chromium: the keydown reaches the page, the button does not fire); then a second press does.
+    page.keyboard.press("n")
+    try:
+        expect(page).not_to_have_url(re.compile(r"principle=1\b"), timeout=15_000)
+    except AssertionError:
+        page.keyboard.press("n")
+    expect(page).to_have_url(re.compile(r"principle=2"), timeout=30_000)
+    expect(page.get_by_role("heading", name=re.compile("principle 2"))).to_be_visible(timeout=30_000)
+    assert "meeting=on" in page.url
+    # Off again: the sidebar comes back and the parameter leaves the link.
+    page.get_by_text("Meeting mode", exact=True).click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=30_000)
+    expect(page).not_to_have_url(re.compile(r"meeting=on"), timeout=30_000)
+
+
+def test_keyboard_focus_is_visible(app_server, page: Page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(app_server)
+    settle(page)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        outline = page.evaluate(
+            "() => { const e = document.activeElement; if (!e || e === document.body) return null;"
+            " const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)] }"
+        )
+        if outline and page.evaluate("() => !!document.activeElement.closest('[data-testid=stMain]')"):
+            break
+    assert outline is not None and outline[0] != "none" and outline[1] >= 2, outline
