@@ -81,3 +81,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     """A frame as UTF-8 CSV for download, with formulas neutralised."""
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 open item', '3 open items', '21,929 rows': the count formatted one way, the noun agreeing with it."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count:,} {word}"

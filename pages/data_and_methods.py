@@ -8,8 +8,9 @@ from het.ui.tables import show_table
 from het.views.tables import (
     ATTRIBUTION,
     METHODS_FILE,
-    SOURCES_FILE,
+    READER_SOURCES,
     catalogue_table,
+    geography_described,
     read_text_file,
     register_table,
 )
@@ -18,7 +19,9 @@ data = data_and_methods()
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
 st.title("Where do these numbers come from?")
-st.caption(f"Store data version {data.data_version}. Geography: {data.geography_source or 'not loaded'}.")
+st.caption(
+    f"Store data version {data.data_version}. Geography: {geography_described(data.geography_source)}."
+)
 indicators_tab, extracts_tab, methods_tab, sources_tab = st.tabs(
     ["Indicators", "Extract register", "Methods", "Sources and licences"]
 )
@@ -41,4 +44,4 @@ with methods_tab:
     st.markdown(read_text_file(METHODS_FILE))
 with sources_tab:
     st.markdown(f"*{ATTRIBUTION}*")
-    st.markdown(read_text_file(SOURCES_FILE))
+    st.markdown(READER_SOURCES)

@@ -19,10 +19,11 @@ import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from het.charts.common import InlineChart
-from het.format import md_text, safe_csv_bytes
+from het.format import md_text, plural, safe_csv_bytes
 from het.ui.data import cache_key
 from het.ui.meeting import meeting_chart_spec, meeting_mode
 from het.ui.tables import show_table
+from het.views.tables import people_label, people_table, rounded_columns, shown_columns
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,16 @@ def chart_card(
     selection: str | None = None,
     width: str | int = "stretch",
     extra_downloads: list[dict] = (),
+    decimals: int | None = None,
+    unit: str | None = None,
 ):
     """Render one card; returns the chart's selection event when `selection` names a chart selection.
 
     width: the chart's width, 'stretch' (the card's) by default; 'content' keeps the chart's own width.
     extra_downloads: more download buttons (label, data, file_name, mime), e.g. the chart as PNG; data may
     be a callable, made only when the button is clicked.
+    decimals, unit: the Table tab rounds values to the indicator's decimal places and names its unit; the
+    download keeps full precision (and says so). Both have labelled columns (het.views.tables.people_table).
     """
     with st.container(border=True):
         st.markdown(f"**{md_text(title, limit=300)}**")  # titles name indicators: text, not Markdown
@@ -125,11 +130,22 @@ def chart_card(
                 alt=f"Chart: {title}. {caption or ''} The same data is in the Table tab.",
             )
         with table_tab:
-            show_table(data, hide_index=True, width="stretch", key=f"{key}_table")
+            show_table(
+                data,
+                hide_index=True,
+                width="stretch",
+                key=f"{key}_table",
+                column_order=shown_columns(data),
+                column_config=_people_columns(data, decimals=decimals, unit=unit),
+            )
+            if decimals is not None:
+                st.caption(
+                    f"Values rounded to {plural(decimals, 'decimal place')}; the download has them in full."
+                )
         with download_tab:
             st.download_button(
-                f"Download the data ({len(data):,} rows, CSV)",
-                safe_csv_bytes(data),
+                f"Download the data ({plural(len(data), 'row')}, CSV, full precision)",
+                safe_csv_bytes(people_table(data, unit=unit)),
                 file_name=f"{key}.csv",
                 mime="text/csv",
                 key=f"{key}_download",
@@ -178,6 +194,19 @@ def show_chart(
     return st.vega_lite_chart(
         spec=spec, key=key, width=width, alt=" ".join((alt or "").split()) or None, **select
     )
+
+
+def _people_columns(frame: pd.DataFrame, *, decimals: int | None, unit: str | None) -> dict:
+    """The Table tab's column labels, and its values shown to `decimals` places (the frame is unchanged)."""
+    rounded = set(rounded_columns(frame)) if decimals is not None else set()
+    return {
+        column: (
+            st.column_config.NumberColumn(people_label(column, unit=unit), format=f"%.{decimals}f")
+            if column in rounded
+            else st.column_config.Column(people_label(column, unit=unit))
+        )
+        for column in shown_columns(frame)
+    }
 
 
 def _hidden_from_screen_readers(spec: dict) -> dict:

@@ -90,6 +90,11 @@ def headline(data: IndicatorPageData, sel: Selection) -> None:
     )
 
 
+def _number_format(data: IndicatorPageData) -> dict:
+    """The Table tab's rounding and unit: the indicator's decimal places and unit (het.ui.card.chart_card)."""
+    return {"decimals": int(data.meta["decimals"]), "unit": str(data.meta["unit"])}
+
+
 def _about(data: IndicatorPageData, *, period: str, method: str, notes=()) -> About:
     return About(
         source=str(data.meta["source"]),
@@ -127,6 +132,7 @@ def trend_card(data: IndicatorPageData, sel: Selection) -> None:
         chart,
         frame,
         key="indicator_trend",
+        **_number_format(data),
         title=f"{meta['short_name']}: {data.authority_name}, England, the region and comparator authorities",
         caption=f"{sel.sex}, {sel.age}. {data.authority_name} with its 95% confidence interval (shaded); "
         "points filled by the comparison with England.",
@@ -194,6 +200,7 @@ def _group_card(
         chart,
         frame,
         key=key,
+        **_number_format(data),
         title=title,
         caption=caption,
         about=_about(
@@ -241,10 +248,13 @@ def ward_panel(data: IndicatorPageData, sel: Selection) -> None:
             ),
             cells,
             key="indicator_ward_map",
+            **_number_format(data),
             title=f"Ward map, {sel.period_label}: {ward_set}",
             caption="One hexagon per ward, placed roughly where the ward lies; letters abbreviate the ward.",
             about=_about(
-                data, period=sel.period_label, method="As the ward chart; hex layout data/hex_layout.csv."
+                data,
+                period=sel.period_label,
+                method="As the ward chart, on het's hand-made hex layout (one cell per ward).",
             ),
         )
 
@@ -329,6 +339,7 @@ def deprivation_panel(data: IndicatorPageData, sel: Selection) -> None:
         chart,
         groups,
         key="indicator_deprivation",
+        **_number_format(data),
         title=f"{meta['short_name']} by {view.DEPRIVATION_GROUP_WORDS[breakdown]}, {sel.period_label}",
         caption=f"{sel.sex}, {sel.age}. Most deprived on the left; the dashed line is the fitted slope index "
         "of inequality (SII).",
@@ -386,6 +397,7 @@ def gap_panel(data: IndicatorPageData, sel: Selection) -> None:
             ),
             series,
             key=key,
+            **_number_format(data),
             title=f"The gap in {meta['short_name'].lower()} {title}, over time",
             caption=f"{sel.sex}, {sel.age}. " + " ".join(notes),
             about=_about(

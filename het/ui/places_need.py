@@ -15,6 +15,7 @@ from het.ui.reads_places import PlacesReads, actions_and_projects, places_reads
 from het.ui.tables import show_table
 from het.views import places as view
 from het.views.indicator import ward_set_label
+from het.views.tables import people_table
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,10 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         names = dict(zip(grid["area_code"], grid["ward"], strict=True))
         ward = st.selectbox("Ward", list(names), format_func=names.get, key="need_trace_ward")
         evidence = tables.evidence[tables.evidence["area_code"] == ward].drop(columns=["area_code"])
-        show_table(evidence, hide_index=True, width="stretch", key="need_evidence")
+        show_table(people_table(evidence), hide_index=True, width="stretch", key="need_evidence")
         st.download_button(
             "Download every comparison (CSV)",
-            lambda: safe_csv_bytes(tables.evidence),
+            lambda: safe_csv_bytes(people_table(tables.evidence)),
             file_name=f"need_evidence_{ward_set}.csv",
             mime="text/csv",
             key="need_evidence_download",

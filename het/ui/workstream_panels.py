@@ -10,7 +10,7 @@ import streamlit as st
 
 from het.charts.kpi import kpi_chart
 from het.charts.logic_model import logic_model_chart
-from het.format import md_text
+from het.format import md_text, plural
 from het.ingest.problems import ExtractRejected
 from het.ingest.workbook import read_workbook, write_workbook
 from het.loads import commit_workbook, revert_workstream_change, save_workstream_edits, workstream_items
@@ -48,7 +48,7 @@ def status_strip(reads: WorkstreamReads, workstream_id: str, *, today: date) -> 
         ("Actions", row["Actions"]),
         ("KPIs", row["KPIs"]),
         ("Last update", str(row["Last update"]) if row["Last update"] is not None else NOT_YET_RECORDED),
-        (f"No update for {view.STALE_DAYS} days", f"{int(row['Stale items'])} open item(s)"),
+        (f"No update for {view.STALE_DAYS} days", plural(int(row["Stale items"]), "open item")),
     ]
     for column, (label, value) in zip(st.columns([3, 2, 1, 1]), cells, strict=True):
         column.markdown(f"**{label}**  \n{value}")
@@ -285,7 +285,7 @@ def projects_card(reads: WorkstreamReads, principles: set[int]) -> None:
     projects = reads.projects[reads.projects["principle_id"].isin(principles)]
     st.markdown("**Health Equity Town Prize projects** on its principles")
     if projects.empty:
-        st.caption(f"None recorded ({NOT_YET_RECORDED}).")
+        st.caption("No Health Equity Town Prize project on these principles is recorded in het yet.")
         return
     show_table(projects.drop(columns=["project_id"]), hide_index=True, width="stretch", key="ws_projects")
 

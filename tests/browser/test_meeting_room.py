@@ -44,6 +44,11 @@ TEXT_BOXES = """(root) => {
 }"""
 
 
+def page_path(spec) -> str:
+    """The page's path in a link: the default page (the Overview) is the app's root."""
+    return "" if spec.default else spec.url_path
+
+
 def settle(page: Page) -> None:
     """Wait until the page's script has finished running and its charts are drawn."""
     expect(page.get_by_test_id("stApp")).to_be_visible(timeout=90_000)
@@ -80,9 +85,10 @@ def test_every_page_at_meeting_room_sizes_and_the_scorecard_never_overlaps(
 ):
     page.set_viewport_size({"width": width, "height": height})
     for spec in PAGES:
-        page.goto(f"{app_server}/{spec.url_path}")
+        page.goto(f"{app_server}/{page_path(spec)}")
         settle(page)
         expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         page.screenshot(path=str(artifacts / f"size_{width}x{height}_{spec.url_path}.png"))
     page.goto(app_server)
     settle(page)
@@ -98,7 +104,7 @@ def test_every_page_passes_an_axe_scan(app_server, page: Page):
     page.set_viewport_size({"width": 1280, "height": 720})
     found = {}
     for spec in PAGES:
-        page.goto(f"{app_server}/{spec.url_path}")
+        page.goto(f"{app_server}/{page_path(spec)}")
         settle(page)
         if violations := axe_violations(page):
             found[spec.url_path] = violations
