@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
+from het.format import plural
 from het.ingest import read_extract
 from het.ingest.indicators import apply_indicator_mapping
 from het.ingest.preview import load_report, preview_summary
@@ -137,6 +138,21 @@ def _parser() -> argparse.ArgumentParser:
     ex_withdraw.add_argument("--note", default=None)
     ex_withdraw.set_defaults(handler=_extracts_withdraw)
 
+    brief = sub.add_parser(
+        "brief", help="make the briefing pack for a meeting (PDF and/or one self-contained HTML file)"
+    )
+    brief.add_argument(
+        "--principle",
+        type=int,
+        action="append",
+        default=None,
+        metavar="N",
+        help="a principle (0-8) to include in detail; repeat for more (default: all)",
+    )
+    brief.add_argument("--pdf", type=Path, default=None, help="write the A4 PDF here")
+    brief.add_argument("--html", type=Path, default=None, help="write the HTML file here")
+    brief.set_defaults(handler=_brief)
+
     serve = sub.add_parser(
         "serve",
         help="start the web app (streamlit run app.py; every deep link opens cleanly from the first request)",
@@ -160,6 +176,25 @@ def _parser() -> argparse.ArgumentParser:
     listing = users_sub.add_parser("list", help="list accounts (never passwords)")
     listing.set_defaults(handler=_users_list, needs_store=False)
     return parser
+
+
+def _brief(store: Store, args) -> int:
+    from het.views.briefing import briefing_pack
+
+    if args.pdf is None and args.html is None:
+        raise ValueError("say where to write the pack: --pdf FILE and/or --html FILE")
+    started = time.perf_counter()
+    pack = briefing_pack(store, principles=args.principle)
+    if args.html is not None:
+        args.html.write_text(pack.html, encoding="utf-8")
+        print(f"het: wrote {args.html} ({len(pack.html.encode()) / 1e6:.1f} MB)")
+    if args.pdf is not None:
+        args.pdf.write_bytes(pack.pdf())
+        print(f"het: wrote {args.pdf}")
+    print(
+        f"het: {pack.title}: {plural(len(pack.principles), 'principle')} in detail, {time.perf_counter() - started:.1f} s"
+    )
+    return 0
 
 
 def _serve(_store: None, args) -> int:

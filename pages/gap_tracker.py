@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from het.ui.briefing import briefing_controls
 from het.ui.card import empty_state
 from het.ui.leads import apply_filters, gap_filters, gap_table, verdict_counts
 from het.ui.reads_leads import gap_tracker_reads
@@ -17,6 +18,13 @@ st.caption(
     "series. Click a row to open the indicator."
 )
 filters = gap_filters(data.latest, data.workstreams)
+principle_names = {
+    int(p): scorecard.principle_heading(p, label)
+    for p, label in data.latest.drop_duplicates("principle_id")[["principle_id", "principle_short_label"]]
+    .sort_values("principle_id")
+    .itertuples(index=False)
+}
+briefing_controls(principle_names, chosen=list(principle_names), key="brief_gaps")
 tracker = scorecard.gap_tracker_table(data.gaps, data.latest, authority_name=area)
 shown = apply_filters(tracker, filters, data.workstreams)
 if filters.attention:

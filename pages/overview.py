@@ -3,6 +3,7 @@
 import streamlit as st
 
 from het.format import safe_csv_bytes
+from het.ui.briefing import briefing_controls
 from het.ui.card import empty_state
 from het.ui.leads import rug_card, scorecard_block
 from het.ui.reads_leads import overview_reads
@@ -12,6 +13,11 @@ from het.views import scorecard
 data = overview_reads()
 area = data.authority_name
 st.title(f"How is {area} doing on each Marmot principle?")
+principle_names = {
+    int(p.principle_id): scorecard.principle_heading(p.principle_id, p.short_label)
+    for p in data.principles.itertuples()
+}
+briefing_controls(principle_names, chosen=list(principle_names), key="brief_overview")
 view = url_choice(
     "view",
     ["scorecard", "rug"],

@@ -6,6 +6,7 @@ The principle lives in the URL (?principle=0..8), so a pasted link opens the sam
 import streamlit as st
 
 from het.ui import principle_panels as panels
+from het.ui.briefing import briefing_controls
 from het.ui.meeting import step_buttons
 from het.ui.reads_indicator import principle_page_data
 from het.ui.state import url_choice, url_value
@@ -35,6 +36,11 @@ description = data.principles.set_index("principle_id").loc[data.principle_id, "
 header.markdown(f"**{data.label}**")
 header.caption(f"{description if isinstance(description, str) else ''} {len(data.indicators)} indicators.")
 
+briefing_controls(
+    {p: (short[p] if p == 0 else f"{p}. {short[p]}") for p in short},
+    chosen=[data.principle_id],
+    key="brief_principle",
+)
 st.header("Are things improving?")
 ages = url_choice("ages", list(AGES), label="Trends for", default="own", format_func=AGES.get, widget="radio")
 if (ages == "all") != all_ages:

@@ -6,8 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from het.store import ROOT
-from het.ui.glossary import TERMS, glossary_link
+from het.ui.glossary import glossary_link
 from het.ui.nav import PAGES
+from het.views.glossary import TERMS
 
 APP = str(ROOT / "app.py")
 
