@@ -17,7 +17,7 @@ from het.stats.benchmark import (
     MUCH_WORSE,
     NOT_COMPARED,
     WORSE,
-    compare_with_benchmark,
+    compare_rows,
 )
 from het.stats.ci import rate_ci, wilson_ci
 from het.stats.sii import sii
@@ -151,22 +151,6 @@ def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
             "_row",
         ]
     ]
-
-
-def compare_rows(rows: pd.DataFrame) -> np.ndarray:
-    """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only."""
-    args = [rows[c].to_numpy(dtype=float) for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value"]]
-    polarity = rows["polarity"].to_numpy()
-    result = np.asarray(compare_with_benchmark(*args, polarity=polarity), dtype=object)
-    two_level = (rows["lower_ci998"].notna() & rows["upper_ci998"].notna()).to_numpy()
-    if two_level.any():
-        result[two_level] = compare_with_benchmark(
-            *[a[two_level] for a in args],
-            polarity=polarity[two_level],
-            lower998=rows["lower_ci998"].to_numpy(dtype=float)[two_level],
-            upper998=rows["upper_ci998"].to_numpy(dtype=float)[two_level],
-        )
-    return result
 
 
 # -- recent trends ------------------------------------------------------------------------------

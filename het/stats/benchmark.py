@@ -130,3 +130,19 @@ def _check_limits(lower: np.ndarray, upper: np.ndarray, lower_name: str, upper_n
         raise ValueError(
             f"{lower_name} is above {upper_name} in {_where(bad)}: {lower[bad]:g} > {upper[bad]:g}"
         )
+
+
+def compare_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only."""
+    args = [rows[c].to_numpy(dtype=float) for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value"]]
+    polarity = rows["polarity"].to_numpy()
+    result = np.asarray(compare_with_benchmark(*args, polarity=polarity), dtype=object)
+    two_level = (rows["lower_ci998"].notna() & rows["upper_ci998"].notna()).to_numpy()
+    if two_level.any():
+        result[two_level] = compare_with_benchmark(
+            *[a[two_level] for a in args],
+            polarity=polarity[two_level],
+            lower998=rows["lower_ci998"].to_numpy(dtype=float)[two_level],
+            upper998=rows["upper_ci998"].to_numpy(dtype=float)[two_level],
+        )
+    return result

@@ -3,7 +3,7 @@ the pack, download it as PDF and as one self-contained HTML file (het.views.brie
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
@@ -15,10 +15,11 @@ from het.views.briefing import BriefingPack, briefing_pack
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _pack(
-    key: tuple[str, int], principles: tuple[int, ...], today: date
+    key: tuple[str, int], principles: tuple[int, ...], today: date, since: date | None
 ) -> tuple[BriefingPack, bytes | None]:
     # key: the store and its data version, so a load makes a new pack; the same request is made once.
-    pack = briefing_pack(get_store(), principles=list(principles), today=today)
+    moment = datetime(since.year, since.month, since.day) if since is not None else None
+    pack = briefing_pack(get_store(), principles=list(principles), today=today, since=moment)
     try:
         return pack, pack.pdf()
     except OSError:  # WeasyPrint without Debian's pango libraries: the HTML pack still works
@@ -40,9 +41,19 @@ def briefing_controls(principles: dict[int, str], *, chosen: list[int], key: str
             help="Each chosen principle gets its trend charts, gap summary and workstreams. The scorecard, what "
             "needs attention, workstream status, methods notes and the extracts used are always in the pack.",
         )
+        since = st.date_input(
+            "What changed since (the last meeting)",
+            value=date.today() - timedelta(days=28),
+            max_value=date.today(),
+            key=f"{key}_since",
+            format="DD/MM/YYYY",
+            help="The pack lists the new data, revised values and changed comparisons since this date.",
+        )
         if st.button("Make the briefing pack", key=f"{key}_make", icon=":material/description:"):
             with st.spinner("Making the pack: charts, tables and the PDF (about ten seconds) ..."):
-                st.session_state[f"{key}_pack"] = _pack(cache_key(), tuple(sorted(picked)), date.today())
+                st.session_state[f"{key}_pack"] = _pack(
+                    cache_key(), tuple(sorted(picked)), date.today(), since
+                )
         made = st.session_state.get(f"{key}_pack")
         if made is not None:
             pack, pdf = made

@@ -28,6 +28,7 @@ PAGES = (
     PageSpec("Leads Group", "pages/principle.py", "Principles", ":material/account_tree:", "principles"),
     PageSpec("Leads Group", "pages/indicator.py", "Indicator", ":material/query_stats:", "indicators"),
     PageSpec("Leads Group", "pages/gap_tracker.py", "Gap tracker", ":material/compare_arrows:", "gaps"),
+    PageSpec("Leads Group", "pages/changes.py", "What changed", ":material/history:", "what-changed"),
     PageSpec("Places", "pages/ward_map.py", "Ward map", ":material/map:", "map"),
     PageSpec("Places", "pages/ward_profile.py", "Ward profile", ":material/person_pin_circle:", "profile"),
     PageSpec(

@@ -24,6 +24,7 @@ from het.store import Store
 from het.views import principle as principle_view
 from het.views import scorecard as scorecard_view
 from het.views import workstreams as workstream_view
+from het.views.changes import what_changed
 from het.views.freshness import Freshness, day_text
 from het.views.glossary import TERMS
 from het.vocabulary import ENGLAND
@@ -80,10 +81,16 @@ class BriefingPack:
 
 
 def briefing_pack(
-    store: Store, *, principles: list[int] | None = None, today: date | None = None, images: bool = True
+    store: Store,
+    *,
+    principles: list[int] | None = None,
+    today: date | None = None,
+    images: bool = True,
+    since: datetime | None = None,
 ) -> BriefingPack:
     """Build the pack from the store. principles: those with a section of their own (default: every one
-    with an indicator); images: the trend charts as PNG (False: their tables only, for speed)."""
+    with an indicator); images: the trend charts as PNG (False: their tables only, for speed); since: the
+    last meeting, for a "What changed" section (het.views.changes)."""
     started = time.perf_counter()
     today = today or date.today()
     authority = store.query("authority_code")
@@ -105,6 +112,8 @@ def briefing_pack(
     parts.append(_scorecard_section(card, labels, area=name))
     tracker = scorecard_view.gap_tracker_table(gaps, latest, authority_name=name)
     parts.append(_attention_section(scorecard_view.needs_attention(tracker, latest, authority_name=name)))
+    if since is not None:
+        parts.append(_changes_section(what_changed(store, since)))
     for principle_id in chosen:
         parts.append(_principle_section(store, principle_id, labels, catalogue, code, name, images=images))
     parts.append(_workstream_section(store, code, today))
@@ -135,7 +144,7 @@ def _cover(title: str, name: str, fresh: Freshness, chosen: list[int], shorts: d
         f"<p>How is {_e(name)} doing on each Marmot principle, and where are the gaps?</p>{demo_note}"
         f"<p><strong>{_e(fresh.sentence())}</strong></p>"
         "<h2>In this pack</h2><ol><li>The scorecard: every headline indicator</li>"
-        "<li>What needs attention</li>"
+        "<li>What needs attention (and what changed since the last meeting, when asked)</li>"
         f"<li>The principles in detail:<ul>{items}</ul></li>"
         "<li>Workstream status</li><li>Methods notes</li><li>The data: extracts used</li></ol>"
         '<p class="note">Made by het from the same store and methods as the app. Comparisons with England use '
@@ -200,6 +209,27 @@ def _attention_section(attention: pd.DataFrame) -> str:
         out + "<p>Indicators worse than England and getting worse, then every gap that is widening (the gap "
         "tracker's needs-attention view).</p>" + _table(shown[columns]) + more + "</div>"
     )
+
+
+def _changes_section(changes) -> str:
+    out = [f'<div class="section"><h2>2b. What changed since {_e(day_text(changes.since))}</h2>']
+    out.append(f"<p><strong>{_e(changes.summary())}</strong></p>")
+    for title, frame in (
+        ("New data", changes.new_data),
+        ("Revised values", changes.revised),
+        ("Comparisons with England that changed", changes.comparisons),
+        ("Withdrawn values", changes.withdrawn),
+    ):
+        if not frame.empty:
+            shown = frame.head(MAX_ATTENTION_ROWS)
+            more = f'<p class="note">The first {len(shown)} of {len(frame)}; the What changed page lists all.</p>'
+            out.append(
+                f"<h3>{_e(title)} ({len(frame):,})</h3>{_table(shown)}{more if len(frame) > len(shown) else ''}"
+            )
+    out.append(
+        '<p class="note">From the extract register; trends and gap verdicts that changed are not listed.</p>'
+    )
+    return "".join(out) + "</div>"
 
 
 def _principle_section(

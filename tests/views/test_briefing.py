@@ -114,3 +114,16 @@ def test_a_name_with_markup_is_text_in_the_pack(demo_store, tmp_path):
         )
         html = briefing_pack(store, principles=[1], today=TODAY, images=False).html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_pack_says_what_changed_since_the_last_meeting(demo_store):
+    from datetime import datetime
+
+    from het.views.changes import what_changed
+
+    since = datetime(2000, 1, 1)
+    html = briefing_pack(demo_store, principles=[1], today=TODAY, images=False, since=since).html
+    summary = what_changed(demo_store, since).summary()
+    assert "2b. What changed since 1 January 2000" in html
+    assert summary.startswith("Since 1 January 2000: new data for") and summary in html.replace("&#x27;", "'")
+    assert "2b. What changed" not in briefing_pack(demo_store, principles=[1], today=TODAY, images=False).html
