@@ -4,7 +4,7 @@
 -- Columns: change ('new', 'revised', 'withdrawn'), indicator_id, area_code, period_label, period_sort, sex,
 -- age, breakdown, category, old_value, new_value, old_lower_ci95, old_upper_ci95, new_lower_ci95,
 -- new_upper_ci95, old_extract_id, new_extract_id.
--- Params: since (timestamp, UTC as stored), authority (area code), england (area code).
+-- Params: $since (timestamp, UTC as stored), $authority (area code), $england (area code).
 WITH places AS (
     SELECT area_code FROM areas WHERE area_code IN ($authority, $england) OR parent_code = $authority
 ), then_active AS (

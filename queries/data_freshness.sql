@@ -2,7 +2,7 @@
 -- values (from active extracts) and the latest active extract's load.
 -- Columns: latest_period_label, latest_period_sort, indicators_with_values, last_extract_id,
 -- last_loaded_at, active_extracts.
--- Params: authority (the authority's area code).
+-- Params: $authority (the authority's area code).
 WITH periods AS (
     SELECT arg_max(o.period_label, o.period_sort) AS latest_period_label,
            max(o.period_sort) AS latest_period_sort,

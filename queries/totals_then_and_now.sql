@@ -2,7 +2,7 @@
 -- the comparisons with England that changed ("what changed since the last meeting").
 -- Columns: state ('then', 'now'), indicator_id, area_code, period_label, period_sort, sex, age, value,
 -- lower_ci95, upper_ci95, lower_ci998, upper_ci998.
--- Params: since (timestamp), authority, england.
+-- Params: $since (timestamp), $authority, $england.
 WITH then_active AS (
     SELECT e.extract_id FROM extracts AS e
     WHERE e.loaded_at <= $since
