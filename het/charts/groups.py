@@ -218,6 +218,12 @@ def deprivation_chart(
         .encode(x="x_mid:Q", y="lower_ci95:Q", y2="upper_ci95:Q")
     )
     layers = [bars, intervals] if from_zero else [intervals, bars]
+    # Each group's value (and comparison symbol) written above its interval: readable without colour or hover.
+    layers.append(
+        alt.Chart()
+        .mark_text(baseline="bottom", dy=-5, fontSize=FONT_SIZE, color=palette.INK)
+        .encode(x="x_mid:Q", y="upper_ci95:Q", text="bar_text:N", tooltip=tooltip)
+    )
     if sii_line is not None:
         line_tip = (
             f"Fitted line: {format_value(at_0, unit=unit, decimals=decimals)} at the most deprived end, "
@@ -254,6 +260,10 @@ def deprivation_chart(
             x_start=f"(datum.category_rank - 1) / {n} + {gap}",
             x_end=f"datum.category_rank / {n} - {gap}",
             value_text=format_expr("value", unit=unit, decimals=decimals),
+            bar_text=(
+                f"({format_expr('value', unit='', decimals=decimals)})"
+                + (f" + ' ' + {js(palette.COMPARISON_SYMBOLS)}[datum.comparison]" if has_comparison else "")
+            ),
             interval_text=interval_expr("lower_ci95", "upper_ci95", decimals=decimals),
         )
         .properties(width=width, height=260)

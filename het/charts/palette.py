@@ -68,6 +68,19 @@ COMPARISON_SYMBOLS: dict[str, str] = {
     NOT_COMPARED: "○",
 }
 
+# Point shapes that say a comparison without colour (the same direction as the symbols): up for better or
+# higher, down for worse or lower, a circle for similar, a square for not compared.
+COMPARISON_SHAPES: dict[str, str] = {
+    MUCH_BETTER: "triangle-up",
+    BETTER: "triangle-up",
+    SIMILAR: "circle",
+    WORSE: "triangle-down",
+    MUCH_WORSE: "triangle-down",
+    HIGHER: "triangle-up",
+    LOWER: "triangle-down",
+    NOT_COMPARED: "square",
+}
+
 # Lines on trend charts, by the part a series plays, never by an area's name: the authority is whichever
 # area the store holds wards for. Comparator authorities are context, so they are drawn thin and grey.
 ENGLAND_SERIES = "England"  # England's series name on every chart: the benchmark, never the authority
@@ -154,6 +167,12 @@ def comparison_scale(labels=None) -> alt.Scale:
     """
     domain = _ordered_labels(labels)
     return alt.Scale(domain=domain, range=[COMPARISON_COLOURS[label] for label in domain])
+
+
+def comparison_shape_scale(labels=None) -> alt.Scale:
+    """The shape scale matching comparison_scale, so a point's comparison does not rest on colour alone."""
+    domain = _ordered_labels(labels)
+    return alt.Scale(domain=domain, range=[COMPARISON_SHAPES[label] for label in domain])
 
 
 def comparison_text_scale(labels=None) -> alt.Scale:

@@ -126,14 +126,21 @@ def trend_chart(
     authority_points = base.transform_filter(is_authority).encode(y=y, tooltip=tooltip)
     if has_comparison:
         present = sorted(set(frame.loc[frame["series"] == authority, "comparison"]), key=LABEL_ORDER.index)
+        legend_title = f"{authority} compared with {compared_with}"
         authority_points = authority_points.mark_point(
-            filled=True, size=70, stroke=palette.AUTHORITY_COLOUR, strokeWidth=1, opacity=1
+            filled=True, size=80, stroke=palette.AUTHORITY_COLOUR, strokeWidth=1, opacity=1
         ).encode(
             fill=alt.Fill(
                 "comparison:N",
                 scale=palette.comparison_scale(present or None),
-                legend=comparison_legend(f"{authority} compared with {compared_with}"),
-            )
+                legend=comparison_legend(legend_title),
+            ),
+            # the shape says it too (up better, down worse, circle similar): not by colour alone; one legend
+            shape=alt.Shape(
+                "comparison:N",
+                scale=palette.comparison_shape_scale(present or None),
+                legend=comparison_legend(legend_title),
+            ),
         )
     else:
         authority_points = authority_points.mark_point(filled=True, size=50, color=palette.AUTHORITY_COLOUR)

@@ -135,7 +135,7 @@ def trend_card(data: IndicatorPageData, sel: Selection) -> None:
         **_number_format(data),
         title=f"{meta['short_name']}: {data.authority_name}, England, the region and comparator authorities",
         caption=f"{sel.sex}, {sel.age}. {data.authority_name} with its 95% confidence interval (shaded); "
-        "points filled by the comparison with England.",
+        "points filled and shaped by the comparison with England (▲ better, ● similar, ▼ worse).",
         about=_about(
             data,
             period=periods,

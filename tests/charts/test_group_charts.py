@@ -95,7 +95,8 @@ def test_deprivation_without_sii_line_or_comparison():
     frame = deprivation_frame().drop(columns="comparison")
     chart = deprivation_chart(frame, authority="Luton", unit="%", decimals=0)
     spec = chart.to_dict()
-    assert len(spec["layer"]) == 2
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["bar", "rule", "text"]  # bars, intervals, value labels; no SII line
     assert chart_data(chart) == as_rows(frame)
 
 
