@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
-from het.format import md_text
+from het.format import md_text, plural
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import apply_indicator_mapping, unknown_indicators
@@ -95,7 +95,11 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     memo = st.session_state.get("upload_memo")
     if memo is None or memo[0] != memo_key:
         indicators, areas = store.query("indicator_catalogue"), area_list()
-        with st.spinner(f"Reading and checking {name} ..."):
+        size = f"{len(content) / 1e6:.1f} MB" if len(content) >= 100_000 else f"{len(content):,} bytes"
+        with st.status(
+            f"Reading and checking {md_text(name, limit=120)} ({size}) ...", expanded=True
+        ) as status:
+            bar = st.progress(0.0, text="Step 1 of 3: reading the file and checking every row ...")
             parsed = read_extract(
                 content,
                 file_name=name,
@@ -104,12 +108,26 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
                 workstreams=store.query("workstream_names"),
                 **options,
             )
+            st.write(
+                f"Read {plural(parsed.rows_read, 'row')}: {plural(len(parsed.problems.errors), 'problem')} that "
+                f"stop the load, {plural(len(parsed.problems.warnings), 'warning')}."
+            )
+            bar.progress(1 / 3, text="Step 2 of 3: applying the indicator mapping ...")
             if mapping and parsed.format != "kpi" and not parsed.unknown_indicators.empty:
                 known = set(parsed.unknown_indicators["source_key"])
                 usable = {k: v for k, v in mapping.items() if k in known}
                 if usable:
                     parsed = apply_indicator_mapping(parsed, usable, indicators=indicators, areas=areas)
-            st.session_state["upload_memo"] = (memo_key, parsed, preview_extract(store, parsed))
+                    st.write(f"Mapped {plural(len(usable), 'indicator')} as you chose.")
+            bar.progress(2 / 3, text="Step 3 of 3: comparing with the values already in the store ...")
+            preview = preview_extract(store, parsed)
+            bar.progress(1.0, text="Checked: the preview is below.")
+            status.update(
+                label=f"Read and checked {md_text(name, limit=120)} ({size})",
+                state="complete",
+                expanded=False,
+            )
+            st.session_state["upload_memo"] = (memo_key, parsed, preview)
     return st.session_state["upload_memo"][1]
 
 

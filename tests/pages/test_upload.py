@@ -53,6 +53,10 @@ def test_upload_preview_commit_revises_a_value(store_copy, monkeypatch, tmp_path
     ).encode()
     at = upload(at, "revision.csv", content)
     assert not at.exception, [e.value for e in at.exception]
+    # The check says its steps: what it read and found, then the preview.
+    steps = [m.value for m in at.markdown]
+    assert "Read 2 rows: 0 problems that stop the load, 0 warnings." in steps, steps
+    assert any(p.proto.text == "Checked: the preview is below." for p in at.get("progress"))
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["New"], metrics["Revised"], metrics["Unchanged"], metrics["Errors"]) == (
         "1",
