@@ -13,7 +13,7 @@ from pathlib import Path
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.format import plural
 from het.ingest import read_extract
-from het.ingest.indicators import apply_indicator_mapping
+from het.ingest.indicators import apply_indicator_mapping, as_mapping, remembered_mappings
 from het.ingest.preview import load_report, preview_summary
 from het.ingest.problems import escaped, quoted, shown
 from het.loads import (
@@ -238,7 +238,7 @@ def _demo(store: Store, args) -> int:
         print(f"het: the demonstration extract is already active (extract {result.extract_id})")
     else:
         print(
-            f"het: loaded the demonstration extract as extract {result.extract_id}: {result.rows_loaded:,} rows"
+            f"het: loaded the demonstration extract as extract {result.extract_id}: {plural(result.rows_loaded, 'row')}"
         )
     return 0
 
@@ -274,11 +274,18 @@ def _load(store: Store, args) -> int:
     malformed = [item for item in args.map if "=" not in item]
     if malformed:
         raise ValueError(f"--map takes KEY=INDICATOR (or KEY= to set it aside); got {quoted(malformed[0])}")
-    mapping = dict(item.split("=", 1) for item in args.map)
+    chosen = {k: (v or None) for k, v in (item.split("=", 1) for item in args.map)}
+    remembered = remembered_mappings(store, parsed)
+    earlier = as_mapping(remembered)
+    for row in remembered.itertuples(index=False):
+        if row.source_key not in chosen:
+            target = earlier[str(row.source_key)] or "set aside"
+            print(
+                f"het: {row.source_key} -> {target}, as mapped for extract #{int(row.extract_id)} (--map to change)"
+            )
+    mapping = {**as_mapping(remembered), **chosen}
     if mapping:
-        parsed = apply_indicator_mapping(
-            parsed, {k: (v or None) for k, v in mapping.items()}, indicators=indicators, areas=areas
-        )
+        parsed = apply_indicator_mapping(parsed, mapping, indicators=indicators, areas=areas)
     preview = preview_summary(store, parsed)
     print(load_report(parsed, preview))
     if not preview.can_commit:
@@ -293,7 +300,7 @@ def _load(store: Store, args) -> int:
     else:
         print(
             f"het: loaded {shown(args.file.name, 160)} as extract #{result.extract_id}: "
-            f"{result.rows_loaded:,} rows"
+            f"{plural(result.rows_loaded, 'row')}"
         )
     if result.derived_error:
         print(
@@ -378,6 +385,6 @@ def _print_register(store: Store) -> None:
     for row in register.itertuples(index=False):
         print(
             f"  #{row.extract_id:<4} {row.status:<9} {row.format:<10} {shown(row.file_name, 160)}  "
-            f"{row.rows_loaded:,} rows ({row.rows_new:,} new, {row.rows_revised:,} revised)  "
+            f"{plural(row.rows_loaded, 'row')} ({row.rows_new:,} new, {row.rows_revised:,} revised)  "
             f"by {row.loaded_by} at {row.loaded_at:%Y-%m-%d %H:%M} UTC"
         )

@@ -45,7 +45,7 @@ def test_load_registers_the_extract_with_who(store_path, tmp_path, capsys):
     file = tmp_path / "new.csv"
     file.write_text(GOOD)
     assert main(["--db", str(store_path), "load", str(file), "--by", "analyst1"]) == 0
-    assert "loaded new.csv as extract #4: 1 rows" in capsys.readouterr().out
+    assert "loaded new.csv as extract #4: 1 row" in capsys.readouterr().out
     row = extracts(store_path).iloc[0]
     assert (row["file_name"], row["loaded_by"], row["source_kind"]) == ("new.csv", "analyst1", "cli")
     assert main(["--db", str(store_path), "load", str(file)]) == 0  # the same bytes again
@@ -79,3 +79,44 @@ def test_demo_after_real_data_warns_and_asks_before_overriding(store_path, tmp_p
     pd.testing.assert_frame_equal(extracts(store_path), before)
     assert main(["--db", str(store_path), "demo", "--over-real-data"]) == 0
     assert "loaded the demonstration extract" in capsys.readouterr().out
+
+
+def unknown_file(value: float) -> str:
+    """A file naming an indicator the catalogue does not know ('adult_smokers'): it must be mapped."""
+    return (
+        "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
+        f"adult_smokers,E06000032,2026,Persons,18+ yrs,total,,{value},{value - 1.5},{value + 1.5}\n"
+    )
+
+
+def test_a_mapping_is_remembered_for_the_next_file_and_forgotten_with_its_loads(store_path, tmp_path, capsys):
+    first, second, third = (tmp_path / f"{n}.csv" for n in ("first", "second", "third"))
+    first.write_text(unknown_file(12.0))
+    second.write_text(unknown_file(12.4))
+    third.write_text(unknown_file(12.8))
+    db = ["--db", str(store_path)]
+    assert main([*db, "load", str(first)]) == 1  # not mapped yet: nothing is loaded
+    assert "nothing was loaded" in capsys.readouterr().err
+    assert main([*db, "load", str(first), "--map", "adult_smokers=smoking_adults"]) == 0
+    capsys.readouterr()
+    # The next file with the same unknown indicator loads without asking, and says why.
+    assert main([*db, "load", str(second)]) == 0
+    out = capsys.readouterr().out
+    first_id = int(extracts(store_path).iloc[1]["extract_id"])
+    assert f"adult_smokers -> smoking_adults, as mapped for extract #{first_id}" in out
+    with Store(store_path) as store:
+        value = (
+            store.cursor()
+            .execute(
+                "SELECT value FROM current_observations WHERE indicator_id = 'smoking_adults' AND period_label = '2026'"
+                " AND area_code = 'E06000032'"
+            )
+            .fetchone()[0]
+        )
+    assert value == 12.4
+    # Withdrawn loads are not remembered: with both withdrawn, het asks again.
+    for extract_id in extracts(store_path)["extract_id"][:2]:
+        assert main([*db, "extracts", "withdraw", str(int(extract_id))]) == 0
+    capsys.readouterr()
+    assert main([*db, "load", str(third)]) == 1
+    assert "nothing was loaded" in capsys.readouterr().err

@@ -98,6 +98,19 @@ def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by,
             cur, parsed.content, digest=digest, compressed=compressed.result(), size_bytes=parsed.size_bytes
         )
         record_extract_event(cur, extract_id, "load", loaded_by, note)
+        mapped_at = now_utc()
+        for source_key, indicator_id in (parsed.options.get("indicator_mapping") or {}).items():
+            cur.execute(  # remembered, so the same file loads next time without asking
+                read_query("insert_indicator_mapping"),
+                {
+                    "source_key": str(source_key),
+                    "format": parsed.format,
+                    "indicator_id": indicator_id,
+                    "extract_id": extract_id,
+                    "mapped_by": loaded_by,
+                    "mapped_at": mapped_at,
+                },
+            )
     finally:
         cur.unregister("incoming")
     mark_observations_changed(cur)

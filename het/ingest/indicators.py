@@ -174,3 +174,25 @@ def add_local_indicator(store: Store, **metadata) -> dict:
     with store.transaction() as cur:
         cur.execute(read_query("insert_local_indicator"), row)
     return row
+
+
+def remembered_mappings(store: Store, parsed: ParsedExtract) -> pd.DataFrame:
+    """The mappings earlier loads used for this file's unknown indicators (queries/remembered_mappings.sql),
+    for the keys the file names and whose target the catalogue still has (or that were set aside)."""
+    if parsed.format == "kpi" or parsed.unknown_indicators.empty:
+        return pd.DataFrame(columns=["source_key", "indicator_id", "extract_id", "mapped_by", "mapped_at"])
+    remembered = store.query("remembered_mappings", format=parsed.format)
+    catalogue = set(store.query("indicator_catalogue")["indicator_id"].astype(str))
+    keys = set(parsed.unknown_indicators["source_key"].astype(str))
+    usable = remembered["source_key"].isin(keys) & (
+        remembered["indicator_id"].isna() | remembered["indicator_id"].isin(catalogue)
+    )
+    return remembered[usable].reset_index(drop=True)
+
+
+def as_mapping(remembered: pd.DataFrame) -> dict:
+    """{source_key: indicator_id or None} from remembered_mappings' frame."""
+    return {
+        str(k): (None if pd.isna(v) else str(v))
+        for k, v in zip(remembered["source_key"], remembered["indicator_id"], strict=True)
+    }

@@ -12,7 +12,7 @@ from het.auth import User
 from het.format import md_text, plural
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
-from het.ingest.indicators import apply_indicator_mapping, unknown_indicators
+from het.ingest.indicators import apply_indicator_mapping, as_mapping, remembered_mappings, unknown_indicators
 from het.ingest.parsed import ParsedExtract
 from het.ingest.preview import Preview, preview_extract
 from het.ingest.problems import ExtractRejected
@@ -113,12 +113,24 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
                 f"stop the load, {plural(len(parsed.problems.warnings), 'warning')}."
             )
             bar.progress(1 / 3, text="Step 2 of 3: applying the indicator mapping ...")
-            if mapping and parsed.format != "kpi" and not parsed.unknown_indicators.empty:
+            remembered = remembered_mappings(store, parsed)
+            if (
+                parsed.format != "kpi"
+                and not parsed.unknown_indicators.empty
+                and (mapping or not remembered.empty)
+            ):
                 known = set(parsed.unknown_indicators["source_key"])
-                usable = {k: v for k, v in mapping.items() if k in known}
+                # What the analyst chose here wins over what an earlier load remembered.
+                usable = {k: v for k, v in {**as_mapping(remembered), **mapping}.items() if k in known}
                 if usable:
                     parsed = apply_indicator_mapping(parsed, usable, indicators=indicators, areas=areas)
-                    st.write(f"Mapped {plural(len(usable), 'indicator')} as you chose.")
+                    from_memory = [k for k in usable if k not in mapping]
+                    st.write(
+                        f"Mapped {plural(len(usable), 'indicator')}"
+                        + (f", {len(from_memory)} as remembered from an earlier load" if from_memory else "")
+                        + "."
+                    )
+            st.session_state["upload_remembered"] = remembered[~remembered["source_key"].isin(list(mapping))]
             bar.progress(2 / 3, text="Step 3 of 3: comparing with the values already in the store ...")
             preview = preview_extract(store, parsed)
             bar.progress(1.0, text="Checked: the preview is below.")
@@ -136,7 +148,9 @@ def current_preview() -> Preview:
 
 
 def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
-    """For each indicator the catalogue does not know: map it, set it aside, or create a local indicator."""
+    """For each indicator the catalogue does not know: map it, set it aside, or create a local indicator.
+    Mappings remembered from earlier loads are applied already, listed here and can be changed."""
+    remembered_mapping_controls(content)
     unknown = unknown_indicators(parsed)
     if unknown.empty:
         return
@@ -158,6 +172,39 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
             st.rerun()
         with st.popover("Create a local indicator"):
             local_indicator_form(key, str(item.source_name or key), mapping)
+
+
+def remembered_mapping_controls(content: bytes) -> None:
+    remembered = st.session_state.get("upload_remembered")
+    if remembered is None or remembered.empty:
+        return
+    st.header("Indicators mapped as before")
+    st.caption(
+        "An earlier load mapped these indicators of the file to the catalogue; het applied the same mapping. "
+        "Change one here: the new choice is remembered when this file is loaded."
+    )
+    catalogue = get_store().query("indicator_catalogue")
+    names = dict(zip(catalogue["indicator_id"], catalogue["name"], strict=True))
+    names.update({SET_ASIDE: "Set these rows aside (do not load)"})
+    choices = [SET_ASIDE, *catalogue["indicator_id"]]
+    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    for row in remembered.itertuples(index=False):
+        key = str(row.source_key)
+        target = SET_ASIDE if pd.isna(row.indicator_id) else str(row.indicator_id)
+        st.markdown(
+            f"**`{md_text(key, limit=80)}`** → {md_text(names.get(target, target))} (extract #{int(row.extract_id)}, "
+            f"mapped by {md_text(row.mapped_by, limit=60)} on {pd.Timestamp(row.mapped_at):%d %b %Y})"
+        )
+        pick = st.selectbox(
+            "Change to",
+            choices,
+            index=choices.index(target) if target in choices else 0,
+            format_func=names.get,
+            key=f"remap_{key}",
+        )
+        if pick != target and st.button("Apply", key=f"reapply_{key}"):
+            mapping[key] = None if pick == SET_ASIDE else pick
+            st.rerun()
 
 
 def local_indicator_form(key: str, name: str, mapping: dict) -> None:
@@ -265,7 +312,7 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
             message = f"{md_text(parsed.file_name)} is already loaded as extract #{result.extract_id}: nothing was added."
         else:
             message = (
-                f"Loaded {md_text(parsed.file_name)} as extract #{result.extract_id}: {result.rows_loaded:,} rows "
+                f"Loaded {md_text(parsed.file_name)} as extract #{result.extract_id}: {plural(result.rows_loaded, 'row')} "
                 f"({result.rows_new:,} new, {result.rows_revised:,} revised)."
             )
         st.session_state["flash"] = message
