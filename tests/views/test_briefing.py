@@ -89,7 +89,7 @@ def test_every_pdf_page_renders(pdf, tmp_path):
     assert len(images) == len(pages_text(pdf))
     for image in images:
         grey = Image.open(image).convert("L")
-        dark = sum(1 for value in grey.getdata() if value < 200)
+        dark = sum(grey.histogram()[:200])  # pixels darker than light grey
         assert dark > 500, f"{image.name} is blank"
 
 
