@@ -12,5 +12,5 @@ st.caption(
     "Compares the store now with the store as it stood at a moment: the extracts loaded by then and not "
     "withdrawn by then. Times are as the extract register records them (UTC)."
 )
-since, said = since_control(data.register)
+since = since_control(data.register)
 show_changes(changes_since(since))

@@ -6,23 +6,12 @@
 -- new_upper_ci95, old_extract_id, new_extract_id.
 -- Params: $since (timestamp, UTC as stored), $authority (area code), $england (area code).
 WITH places AS (
-    SELECT area_code FROM areas WHERE area_code IN ($authority, $england) OR parent_code = $authority
-), then_active AS (
-    SELECT e.extract_id FROM extracts AS e
-    WHERE e.loaded_at <= $since
-      AND NOT EXISTS (
-          SELECT 1 FROM extract_events AS w
-          WHERE w.extract_id = e.extract_id AND w.action = 'withdraw' AND w.happened_at <= $since
-      )
+    SELECT list(area_code) AS codes FROM areas
+    WHERE area_code IN ($authority, $england) OR parent_code = $authority
 ), then_obs AS (
-    SELECT o.* FROM observations AS o
-    WHERE o.extract_id IN (SELECT extract_id FROM then_active) AND o.area_code IN (SELECT area_code FROM places)
-    QUALIFY row_number() OVER (
-        PARTITION BY o.indicator_id, o.area_code, o.period_sort, o.sex, o.age, o.breakdown, o.category
-        ORDER BY o.extract_id DESC
-    ) = 1
+    SELECT t.* FROM observations_as_of($since, (SELECT codes FROM places)) AS t
 ), now_obs AS (
-    SELECT c.* FROM current_observations AS c WHERE c.area_code IN (SELECT area_code FROM places)
+    SELECT c.* FROM current_observations AS c WHERE list_contains((SELECT codes FROM places), c.area_code)
 )
 SELECT CASE WHEN t.extract_id IS NULL THEN 'new' WHEN n.extract_id IS NULL THEN 'withdrawn' ELSE 'revised' END
            AS change,

@@ -26,8 +26,8 @@ def changes_since(since: datetime) -> Changes:
     return _changes(cache_key(), since)
 
 
-def since_control(register: pd.DataFrame) -> tuple[datetime, str]:
-    """The moment to compare with and how to say it: a date (?since=2026-11-04, the start of that day) or an
+def since_control(register: pd.DataFrame) -> datetime:
+    """The moment to compare with: a date (?since=2026-11-04, the start of that day) or an
     extract (?extract=3: the store just before it was loaded)."""
     by = st.radio(
         "Compare with the store",
@@ -55,7 +55,7 @@ def since_control(register: pd.DataFrame) -> tuple[datetime, str]:
         loaded = pd.Timestamp(
             register.loc[register["extract_id"] == chosen, "loaded_at"].iloc[0]
         ).to_pydatetime()
-        return loaded - timedelta(microseconds=1), f"before extract #{chosen} was loaded"
+        return loaded - timedelta(microseconds=1)
     wanted = url_param("since")
     try:
         start = date.fromisoformat(wanted) if wanted else date.today() - timedelta(days=DEFAULT_DAYS)
@@ -67,7 +67,7 @@ def since_control(register: pd.DataFrame) -> tuple[datetime, str]:
     )
     st.query_params["since"] = day.isoformat()
     st.query_params.pop("extract", None)
-    return datetime(day.year, day.month, day.day), f"since {day.day} {day:%B %Y}"
+    return datetime(day.year, day.month, day.day)
 
 
 def show_changes(changes: Changes) -> None:

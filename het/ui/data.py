@@ -15,6 +15,7 @@ from het.loads import prepare_store
 from het.reference.loader import geography_dir_from_env
 from het.store import Store, StoreUnavailableError, default_db_path
 from het.views.freshness import Freshness
+from het.views.tables import demo_is_active as register_has_active_demo
 
 
 @st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
@@ -102,8 +103,7 @@ def freshness() -> Freshness:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _active_demo(key: tuple[str, int]) -> bool:
-    register = get_store().query("extract_register")
-    return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())
+    return register_has_active_demo(get_store().query("extract_register"))
 
 
 def demo_is_active() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from het.ui.data import area_list, authority_name
-from het.views.glossary import TERMS
+from het.views.glossary import TERMS, term_fill
 from het.ward_sets import WardSets
 
 GLOSSARY_PATH = "glossary"  # the page's url_path (het.ui.nav)
@@ -19,17 +19,8 @@ def glossary_link(anchor: str, text: str) -> str:
     return f"[{text}](/{GLOSSARY_PATH}#{anchor})"
 
 
-def _ward_sets_sentence() -> str:
-    sets = WardSets.from_areas(area_list())
-    if not sets.sets:
-        return "no ward sets are loaded yet"
-    described = "; ".join(f"{s.describe()} (ward set {s.vintage})" for s in sets.sets)
-    return f"{authority_name() or 'the authority'}'s ward sets are: {described}"
-
-
 def show_glossary() -> None:
-    authority = authority_name() or "the authority"
-    fill = {"authority": authority, "ward_sets": _ward_sets_sentence()}
+    fill = term_fill(authority_name() or "the authority", WardSets.from_areas(area_list()))
     st.title("What do these terms mean?")
     st.caption(
         "Plain definitions of the terms on het's pages. The exact methods, with their references, are on "

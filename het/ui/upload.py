@@ -130,7 +130,6 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
                         + (f", {len(from_memory)} as remembered from an earlier load" if from_memory else "")
                         + "."
                     )
-            st.session_state["upload_remembered"] = remembered[~remembered["source_key"].isin(list(mapping))]
             bar.progress(2 / 3, text="Step 3 of 3: comparing with the values already in the store ...")
             preview = preview_extract(store, parsed)
             bar.progress(1.0, text="Checked: the preview is below.")
@@ -139,7 +138,8 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
                 state="complete",
                 expanded=False,
             )
-            st.session_state["upload_memo"] = (memo_key, parsed, preview)
+            still_remembered = remembered[~remembered["source_key"].isin(list(mapping))]
+            st.session_state["upload_memo"] = (memo_key, parsed, preview, still_remembered)
     return st.session_state["upload_memo"][1]
 
 
@@ -175,8 +175,8 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
 
 
 def remembered_mapping_controls(content: bytes) -> None:
-    remembered = st.session_state.get("upload_remembered")
-    if remembered is None or remembered.empty:
+    remembered = st.session_state["upload_memo"][3]  # read_with_mapping's: the mappings applied from memory
+    if remembered.empty:
         return
     st.header("Indicators mapped as before")
     st.caption(

@@ -26,7 +26,8 @@ from het.views import scorecard as scorecard_view
 from het.views import workstreams as workstream_view
 from het.views.changes import what_changed
 from het.views.freshness import Freshness, day_text
-from het.views.glossary import TERMS
+from het.views.glossary import TERMS, term_fill
+from het.views.tables import demo_is_active
 from het.vocabulary import ENGLAND
 from het.ward_sets import WardSets
 
@@ -108,7 +109,7 @@ def briefing_pack(
     chosen = [p for p in (principles if principles is not None else with_indicators) if p in labels]
     title = f"{name} {PRODUCT}: briefing pack, {day_text(datetime(today.year, today.month, today.day))}"
 
-    parts = [_cover(title, name, fresh, chosen, shorts, demo=_demo_active(store))]
+    parts = [_cover(title, name, fresh, chosen, shorts, demo=demo_is_active(store.query("extract_register")))]
     parts.append(_scorecard_section(card, labels, area=name))
     tracker = scorecard_view.gap_tracker_table(gaps, latest, authority_name=name)
     parts.append(_attention_section(scorecard_view.needs_attention(tracker, latest, authority_name=name)))
@@ -300,13 +301,7 @@ def _workstream_section(store: Store, code: str, today: date) -> str:
 
 
 def _methods_section(store: Store, name: str) -> str:
-    sets = WardSets.from_areas(store.query("area_list"))
-    ward_sets = (
-        f"{name}'s ward sets are: " + "; ".join(f"{s.describe()} (ward set {s.vintage})" for s in sets.sets)
-        if sets.sets
-        else "no ward sets are loaded"
-    )
-    fill = {"authority": name, "ward_sets": ward_sets}
+    fill = term_fill(name, WardSets.from_areas(store.query("area_list")))
     items = "".join(
         f"<h3>{_e(term.term.format(**fill))}</h3><p>{_plain(term.text.format(**fill))}</p>" for term in TERMS
     )
@@ -334,11 +329,6 @@ def _extracts_section(store: Store, fresh: Freshness) -> str:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-
-
-def _demo_active(store: Store) -> bool:
-    register = store.query("extract_register")
-    return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())
 
 
 def _principle_name(principle_id: int, short: str) -> str:

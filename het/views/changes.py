@@ -16,6 +16,7 @@ import pandas as pd
 from het.format import format_value, plural
 from het.stats.benchmark import compare_rows
 from het.store import Store
+from het.views.freshness import day_text
 from het.vocabulary import ENGLAND, TOTAL
 
 KEY = ["indicator_id", "sex", "age"]
@@ -38,7 +39,7 @@ class Changes:
     def summary(self) -> str:
         """'Since 1 November 2026: new data for 3 indicators, 12 revised values, ...'."""
         if self.empty:
-            return f"Nothing has changed since {_day(self.since)}."
+            return f"Nothing has changed since {day_text(self.since)}."
         parts = []
         if not self.new_data.empty:
             parts.append(f"new data for {plural(len(self.new_data), 'indicator')}")
@@ -48,7 +49,7 @@ class Changes:
             parts.append(plural(len(self.withdrawn), "withdrawn value"))
         if not self.comparisons.empty:
             parts.append(plural(len(self.comparisons), "changed comparison") + " with England")
-        return f"Since {_day(self.since)}: " + ", ".join(parts) + "."
+        return f"Since {day_text(self.since)}: " + ", ".join(parts) + "."
 
 
 def what_changed(store: Store, since: datetime) -> Changes:
@@ -170,7 +171,3 @@ def _comparisons(totals: pd.DataFrame, catalogue: pd.DataFrame, *, authority_cod
         },
         columns=columns,
     )
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from het.ward_sets import WardSets
+
 
 @dataclass(frozen=True)
 class Term:
@@ -125,3 +127,13 @@ TERMS = (
         "back the values it had replaced.",
     ),
 )
+
+
+def term_fill(authority: str, sets: WardSets) -> dict[str, str]:
+    """What TERMS' placeholders say for this store: the authority's name and its ward sets."""
+    if sets.sets:
+        described = "; ".join(f"{s.describe()} (ward set {s.vintage})" for s in sets.sets)
+        ward_sets = f"{authority}'s ward sets are: {described}"
+    else:
+        ward_sets = "no ward sets are loaded yet"
+    return {"authority": authority, "ward_sets": ward_sets}

@@ -245,3 +245,8 @@ def people_table(
         taken.add(label)
         labels[column] = label
     return out.rename(columns=labels)
+
+
+def demo_is_active(register: pd.DataFrame) -> bool:
+    """Whether the demonstration extract is active, from the extract register (queries/extract_register.sql)."""
+    return bool(((register["source_kind"] == "demo") & (register["status"] == "active")).any())

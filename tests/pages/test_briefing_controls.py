@@ -4,23 +4,7 @@ HTML; not offered in meeting mode."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from het.store import ROOT
-
-APP = str(ROOT / "app.py")
-
-
-def opened(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240).run()
-    at.switch_page(page)
-    for name in list(at.query_params):
-        del at.query_params[name]
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from app_pages import open_link
 
 
 @pytest.mark.parametrize(
@@ -32,7 +16,7 @@ def opened(page: str, **params) -> AppTest:
     ],
 )
 def test_the_pack_is_made_on_a_click_and_downloads(app_env, page, key, params, chosen):
-    at = opened(page, **params)
+    at = open_link(page, **params)
     picker = at.multiselect(key=f"{key}_principles")
     if chosen is not None:
         assert picker.value == chosen
@@ -45,5 +29,5 @@ def test_the_pack_is_made_on_a_click_and_downloads(app_env, page, key, params, c
 
 
 def test_no_pack_controls_in_meeting_mode(app_env):
-    at = opened("pages/overview.py", meeting="on")
+    at = open_link("pages/overview.py", meeting="on")
     assert not any(m.key == "brief_overview_principles" for m in at.multiselect)

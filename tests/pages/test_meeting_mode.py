@@ -6,26 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from app_pages import open_link
 from streamlit.testing.v1 import AppTest
 
-from het.store import ROOT
 from het.ui.meeting import CHART_LABEL_PX, MEETING_CSS
 from het.ui.nav import PAGES
 
-APP = str(ROOT / "app.py")
 ESW = "employment_skills_work"
-
-
-def opened(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page(page)
-    for name in list(at.query_params):
-        del at.query_params[name]
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def meeting_style_shown(at: AppTest) -> bool:
@@ -58,7 +45,7 @@ def chart_font_sizes(spec: dict) -> list[float]:
 
 @pytest.mark.parametrize("page", [spec.path for spec in PAGES])
 def test_meeting_mode_is_kept_in_the_link_and_styles_every_page(app_env, page):
-    at = opened(page, meeting="on")
+    at = open_link(page, meeting="on")
     assert at.toggle(key="meeting_mode").value is True
     assert at.query_params.get("meeting") in ("on", ["on"])
     assert meeting_style_shown(at)
@@ -69,31 +56,31 @@ def test_meeting_mode_is_kept_in_the_link_and_styles_every_page(app_env, page):
 
 
 def test_without_meeting_mode_there_is_no_meeting_style(app_env):
-    at = opened("pages/overview.py")
+    at = open_link("pages/overview.py")
     assert at.toggle(key="meeting_mode").value is False and not meeting_style_shown(at)
     assert "meeting" not in at.query_params
 
 
 def test_turning_meeting_mode_off_takes_it_out_of_the_link(app_env):
-    at = opened("pages/overview.py", meeting="on")
+    at = open_link("pages/overview.py", meeting="on")
     at.toggle(key="meeting_mode").set_value(False).run()
     assert not meeting_style_shown(at) and "meeting" not in at.query_params
 
 
 def test_meeting_mode_hides_editing_and_loading(app_env):
     # The session is the single local analyst, who can edit and load outside meeting mode.
-    normal = opened("pages/workstream.py", workstream=ESW)
+    normal = open_link("pages/workstream.py", workstream=ESW)
     assert any(b.key == f"save_actions_{ESW}" for b in normal.button)
-    meeting = opened("pages/workstream.py", workstream=ESW, meeting="on")
+    meeting = open_link("pages/workstream.py", workstream=ESW, meeting="on")
     assert not any(b.key == f"save_actions_{ESW}" for b in meeting.button)
     assert not any("can view this workstream" in c.value for c in meeting.caption)
-    upload = opened("pages/upload.py", meeting="on")
+    upload = open_link("pages/upload.py", meeting="on")
     assert not upload.get("file_uploader")
     assert any("off in meeting mode" in i.value for i in upload.info)
 
 
 def test_the_principles_page_steps_through_the_principles(app_env):
-    at = opened("pages/principle.py", principle="1", meeting="on")
+    at = open_link("pages/principle.py", principle="1", meeting="on")
     assert at.selectbox(key="url_principle").value == 1
     nxt = next(b for b in at.button if b.key == "url_principle_next")
     assert nxt.proto.shortcut.upper() == "N" and "2." in nxt.label
@@ -111,7 +98,7 @@ def test_the_principles_page_steps_through_the_principles(app_env):
 
 
 def test_no_step_buttons_outside_meeting_mode(app_env):
-    at = opened("pages/principle.py", principle="1")
+    at = open_link("pages/principle.py", principle="1")
     assert not any(b.key == "url_principle_next" for b in at.button)
 
 

@@ -4,24 +4,10 @@ parameter and what is shown instead; a control's own options changing does not."
 from __future__ import annotations
 
 import pytest
+from app_pages import open_link
 from streamlit.testing.v1 import AppTest
 
-from het.store import ROOT
 from het.ui.nav import PAGES
-
-APP = str(ROOT / "app.py")
-
-
-def opened(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page(page)
-    for name in list(at.query_params):  # as a browser opening the link: no parameters from the first page
-        del at.query_params[name]
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def link_notices(at: AppTest) -> list[str]:
@@ -42,7 +28,7 @@ def link_notices(at: AppTest) -> list[str]:
     ],
 )
 def test_a_mistyped_link_says_what_it_asked_for_and_what_is_shown(app_env, page, params, named):
-    at = opened(page, **params)
+    at = open_link(page, **params)
     notices = link_notices(at)
     parameter, value = named
     assert len(notices) == 1, notices
@@ -52,7 +38,7 @@ def test_a_mistyped_link_says_what_it_asked_for_and_what_is_shown(app_env, page,
 
 
 def test_a_valid_link_and_a_change_of_options_show_no_notice(app_env):
-    at = opened("pages/indicator.py", indicator="child_absolute_low_income")
+    at = open_link("pages/indicator.py", indicator="child_absolute_low_income")
     assert link_notices(at) == []
     other = next(o for o in at.selectbox(key="url_indicator").options if "poverty" not in o.lower())
     at.selectbox(key="url_indicator").select(other).run()  # its sexes and periods differ: no link to blame
@@ -68,7 +54,7 @@ PAGE_PATHS = [spec.path for spec in PAGES]
 
 @pytest.mark.parametrize("page", PAGE_PATHS)
 def test_a_parameter_no_page_reads_is_named_and_dropped(app_env, page):
-    at = opened(page, indictor="child_poverty")
+    at = open_link(page, indictor="child_poverty")
     notices = unused_parameter_notices(at)
     assert len(notices) == 1 and "`indictor`" in notices[0] and "ignored" in notices[0], notices
     assert "indictor" not in at.query_params
@@ -79,9 +65,9 @@ def test_a_parameter_no_page_reads_is_named_and_dropped(app_env, page):
 @pytest.mark.parametrize("page", PAGE_PATHS)
 def test_every_page_reads_back_the_link_it_writes(app_env, page):
     """The URL a page leaves after it has run, opened fresh, is all parameters the page uses."""
-    first = opened(page)
+    first = open_link(page)
     link = {name: first.query_params[name] for name in first.query_params}
-    again = opened(
+    again = open_link(
         page, **{name: (value[0] if isinstance(value, list) else value) for name, value in link.items()}
     )
     assert unused_parameter_notices(again) == [] and link_notices(again) == [], (link, again.warning)

@@ -7,13 +7,11 @@ import json
 import re
 
 import pytest
+from app_pages import open_link
 from streamlit.testing.v1 import AppTest
 
-from het.store import ROOT
 from het.ui.nav import PAGES
 from het.views import indicator as indicator_view
-
-APP = str(ROOT / "app.py")
 
 NONE_OR_NAN = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|<NA>")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
@@ -60,11 +58,8 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
             add(f"{kind}.{name}", value)
         for option in getattr(node, "options", None) or []:
             add(f"{kind} option", str(option))
-        for child in (
-            getattr(node, "children", {}).values()
-            if isinstance(getattr(node, "children", None), dict)
-            else []
-        ):
+        children = getattr(node, "children", None)
+        for child in children.values() if isinstance(children, dict) else []:
             walk(child)
 
     walk(at.main)
@@ -86,24 +81,12 @@ def problems(at: AppTest) -> list[str]:
     return sorted(set(out))
 
 
-def opened(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page(page)
-    for name in list(at.query_params):
-        del at.query_params[name]
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.mark.parametrize("page", [spec.path for spec in PAGES])
 def test_every_page_speaks_plainly(app_env, page):
-    assert problems(opened(page)) == []
+    assert problems(open_link(page)) == []
 
 
 @pytest.mark.parametrize("breakdown", indicator_view.BREAKDOWN_VIEWS)
 def test_every_indicator_breakdown_speaks_plainly(app_env, breakdown):
-    at = opened("pages/indicator.py", indicator="child_absolute_low_income", breakdown=breakdown)
+    at = open_link("pages/indicator.py", indicator="child_absolute_low_income", breakdown=breakdown)
     assert problems(at) == []
