@@ -12,7 +12,7 @@ change recomputes everything. Nothing else calls the refresh.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -79,9 +79,13 @@ def load_extract(
     loaded_by: str,
     source_kind: str,
     note: str | None = None,
+    new_indicators: Sequence[dict] = (),
     progress: Progress | None = None,
 ) -> LoadResult:
     """Commit a checked extract of any format with the derived results its rows touch, in one transaction.
+
+    new_indicators: the local indicators defined for this file on the Upload page, added with it (and
+    only if it commits).
 
     KPI files update KPIs (no derived results depend on them); the other formats add observations.
     Errors raise het.ingest.problems.ExtractRejected and write nothing. A file already loaded is not
@@ -101,7 +105,13 @@ def load_extract(
     parsed.release_content()  # its hash and stored form are ready: the bytes need not sit beside the rows
     with running(store):
         result = observation_commits.commit_extract(
-            store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note, then=statistics
+            store,
+            parsed,
+            loaded_by=loaded_by,
+            source_kind=source_kind,
+            note=note,
+            new_indicators=new_indicators,
+            then=statistics,
         )
         if result.already_loaded:
             if needs_full_refresh(store):  # nothing new, but statistics an earlier change left behind

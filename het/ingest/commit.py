@@ -3,12 +3,13 @@ overwritten. het.loads calls these and then refreshes the derived results; they 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pyarrow as pa
 
+from het.ingest.indicators import insert_pending
 from het.ingest.parsed import LoadResult, ParsedExtract
 from het.ingest.problems import ExtractRejected
 from het.ingest.stored_files import compress, keep_original, record_extract_event, sha256_of
@@ -22,9 +23,14 @@ def commit_extract(
     loaded_by: str,
     source_kind: str,
     note: str | None = None,
+    new_indicators: Sequence[dict] = (),
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
+
+    new_indicators are the local indicators the analyst defined for this file (rows of
+    het.ingest.indicators.local_indicator_row): they are added in the same transaction, so a load that is
+    not committed leaves the catalogue as it was.
 
     `then`, if given, runs inside the same transaction once the rows are written (het.loads recomputes
     the statistics there, so the load and its statistics commit together); if it raises, nothing is
@@ -48,6 +54,7 @@ def commit_extract(
             else:
                 hashed = pool.submit(sha256_of, parsed.content)
                 compressed = pool.submit(compress, parsed.content)
+            insert_pending(cur, new_indicators)
             result = _write_extract(
                 cur, parsed, hashed, compressed, loaded_by=loaded_by, source_kind=source_kind, note=note
             )

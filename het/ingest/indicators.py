@@ -8,6 +8,7 @@ as a local indicator (add_local_indicator) and reads the file again. Nothing is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -174,6 +175,25 @@ def add_local_indicator(store: Store, **metadata) -> dict:
     with store.transaction() as cur:
         cur.execute(read_query("insert_local_indicator"), row)
     return row
+
+
+def with_pending(catalogue: pd.DataFrame, pending: Sequence[dict]) -> pd.DataFrame:
+    """The catalogue as a file being checked sees it: the store's indicators and the local indicators the
+    analyst has defined for this load, which are written only when the load commits (insert_pending)."""
+    if not pending:
+        return catalogue
+    rows = pd.DataFrame([{**row, "origin": "local"} for row in pending])
+    return pd.concat([catalogue, rows], ignore_index=True)
+
+
+def insert_pending(cur, pending: Sequence[dict]) -> None:
+    """Add a load's new local indicators inside its transaction, checked again against the catalogue as it
+    is now (another analyst may have added the same id meanwhile): ValueError names the field, and the
+    transaction then writes nothing."""
+    for row in pending:
+        current = cur.execute(read_query("indicator_catalogue")).df()
+        checked = local_indicator_row(**row, existing=current)
+        cur.execute(read_query("insert_local_indicator"), checked)
 
 
 def remembered_mappings(store: Store, parsed: ParsedExtract) -> pd.DataFrame:

@@ -12,12 +12,19 @@ from het.auth import User
 from het.format import md_text, plural
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
-from het.ingest.indicators import apply_indicator_mapping, as_mapping, remembered_mappings, unknown_indicators
+from het.ingest.indicators import (
+    apply_indicator_mapping,
+    as_mapping,
+    local_indicator_row,
+    remembered_mappings,
+    unknown_indicators,
+    with_pending,
+)
 from het.ingest.parsed import ParsedExtract
 from het.ingest.preview import Preview, preview_extract
 from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
-from het.loads import add_local_indicator, load_extract
+from het.loads import load_extract
 from het.ui.data import area_list, get_store
 from het.ui.tables import show_table
 from het.vocabulary import POLARITIES, VALUE_TYPES
@@ -91,10 +98,21 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     store = get_store()
     digest = hashlib.sha256(content).hexdigest()
     mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(digest, {})
-    memo_key = (digest, tuple(sorted(options.items())), tuple(sorted(mapping.items())), store.data_version())
+    pending = new_indicators(content)
+    drop_taken(pending, mapping, store.query("indicator_catalogue"))
+    memo_key = (
+        digest,
+        tuple(sorted(options.items())),
+        tuple(sorted(mapping.items())),
+        tuple(sorted(pending)),
+        store.data_version(),
+    )
     memo = st.session_state.get("upload_memo")
     if memo is None or memo[0] != memo_key:
-        indicators, areas = store.query("indicator_catalogue"), area_list()
+        indicators, areas = (
+            with_pending(store.query("indicator_catalogue"), list(pending.values())),
+            area_list(),
+        )
         size = f"{len(content) / 1e6:.1f} MB" if len(content) >= 100_000 else f"{len(content):,} bytes"
         with st.status(
             f"Reading and checking {md_text(name, limit=120)} ({size}) ...", expanded=True
@@ -143,6 +161,30 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     return st.session_state["upload_memo"][1]
 
 
+def new_indicators(content: bytes) -> dict[str, dict]:
+    """The local indicators defined for this file, by the file's indicator key: written only with the load."""
+    digest = hashlib.sha256(content).hexdigest()
+    return st.session_state.setdefault("upload_new_indicators", {}).setdefault(digest, {})
+
+
+def drop_taken(pending: dict, mapping: dict, catalogue: pd.DataFrame) -> None:
+    """Forget (and say so) a new local indicator whose id or Fingertips ID the catalogue took meanwhile
+    (another analyst's load): its rows are read again against the catalogue as it is now."""
+    for key, row in list(pending.items()):
+        others = [r for k, r in pending.items() if k != key]
+        try:
+            local_indicator_row(**row, existing=with_pending(catalogue, others))
+        except ValueError as exc:
+            pending.pop(key)
+            mapping.pop(key, None)
+            st.warning(
+                f"The local indicator defined for `{md_text(key, limit=80)}` can no longer be added: "
+                f"{md_text(exc, limit=300)} (the catalogue changed since it was defined). Its rows are read again against the catalogue as "
+                "it is now: check what they map to before loading.",
+                icon=":material/warning:",
+            )
+
+
 def current_preview() -> Preview:
     return st.session_state["upload_memo"][2]
 
@@ -151,6 +193,7 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
     """For each indicator the catalogue does not know: map it, set it aside, or create a local indicator.
     Mappings remembered from earlier loads are applied already, listed here and can be changed."""
     remembered_mapping_controls(content)
+    new_indicator_controls(content)
     unknown = unknown_indicators(parsed)
     if unknown.empty:
         return
@@ -171,7 +214,30 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
             mapping[key] = None if pick == SET_ASIDE else pick
             st.rerun()
         with st.popover("Create a local indicator"):
-            local_indicator_form(key, str(item.source_name or key), mapping)
+            local_indicator_form(key, str(item.source_name or key), mapping, new_indicators(content))
+
+
+def new_indicator_controls(content: bytes) -> None:
+    """The local indicators this load will add, each with a way to discard it (its rows are unmapped again)."""
+    pending = new_indicators(content)
+    if not pending:
+        return
+    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    st.header("Local indicators this load will add")
+    st.caption(
+        "They are added to the catalogue when the extract is loaded, and not at all if it is not. "
+        "Discard one to map its rows another way."
+    )
+    for key, row in list(pending.items()):
+        st.markdown(
+            f"**{md_text(row['name'], limit=120)}** (`{md_text(row['indicator_id'], limit=80)}`, "
+            f"{md_text(row['unit'], limit=40)}, {md_text(row['value_type'])}, {md_text(row['polarity'])}) "
+            f"for the file's `{md_text(key, limit=80)}`"
+        )
+        if st.button("Discard", key=f"discard_local_{key}"):
+            pending.pop(key, None)
+            mapping.pop(key, None)
+            st.rerun()
 
 
 def remembered_mapping_controls(content: bytes) -> None:
@@ -207,7 +273,7 @@ def remembered_mapping_controls(content: bytes) -> None:
             st.rerun()
 
 
-def local_indicator_form(key: str, name: str, mapping: dict) -> None:
+def local_indicator_form(key: str, name: str, mapping: dict, pending: dict) -> None:
     with st.form(f"local_{key}"):
         values = {
             "name": st.text_input("Name", value=name),
@@ -218,11 +284,15 @@ def local_indicator_form(key: str, name: str, mapping: dict) -> None:
             "definition": st.text_area("Definition"),
         }
         if st.form_submit_button("Create and map"):
+            # Checked now against the catalogue and this load's other new indicators; written with the load.
+            others = [row for k, row in pending.items() if k != key]
+            existing = with_pending(get_store().query("indicator_catalogue"), others)
             try:
-                row = add_local_indicator(get_store(), **values)
+                row = local_indicator_row(**values, existing=existing)
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_text(exc, limit=500))
                 return
+            pending[key] = row
             mapping[key] = row["indicator_id"]
             st.rerun()
 
@@ -303,7 +373,12 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
                     )
 
                 result = load_extract(
-                    get_store(), parsed, loaded_by=user.name, source_kind="upload", progress=show
+                    get_store(),
+                    parsed,
+                    loaded_by=user.name,
+                    source_kind="upload",
+                    new_indicators=committed_indicators(parsed),
+                    progress=show,
                 )
         except (ExtractRejected, ValueError) as exc:
             st.error(md_text(exc, limit=2000))
@@ -315,7 +390,15 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
                 f"Loaded {md_text(parsed.file_name)} as extract #{result.extract_id}: {plural(result.rows_loaded, 'row')} "
                 f"({result.rows_new:,} new, {result.rows_revised:,} revised)."
             )
+        st.session_state.get("upload_new_indicators", {}).pop(st.session_state["upload_memo"][0][0], None)
         st.session_state["flash"] = message
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
         st.session_state.pop("upload_memo", None)
         st.rerun()
+
+
+def committed_indicators(parsed: ParsedExtract) -> list[dict]:
+    """The new local indicators the file's rows are mapped to (a discarded or remapped one is not added)."""
+    pending = st.session_state.get("upload_new_indicators", {}).get(st.session_state["upload_memo"][0][0], {})
+    used = set(parsed.observations["indicator_id"].astype(str)) if len(parsed.observations) else set()
+    return [row for row in pending.values() if row["indicator_id"] in used]
