@@ -30,6 +30,6 @@ if user is not None:
         name, content, options = chosen
         parsed = read_with_mapping(name, content, options)
         show_problems(parsed)
-        map_unknown_indicators(parsed, content)
+        map_unknown_indicators(parsed)
         show_preview(current_preview())
         commit_button(parsed, current_preview(), user)

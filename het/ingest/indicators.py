@@ -173,7 +173,7 @@ def add_local_indicator(store: Store, **metadata) -> dict:
     """
     row = local_indicator_row(**metadata, existing=store.query("indicator_catalogue"))
     with store.transaction() as cur:
-        cur.execute(read_query("insert_local_indicator"), row)
+        insert_pending(cur, [row])
     return row
 
 
@@ -186,14 +186,20 @@ def with_pending(catalogue: pd.DataFrame, pending: Sequence[dict]) -> pd.DataFra
     return pd.concat([catalogue, rows], ignore_index=True)
 
 
+def checked_beside(metadata: dict, catalogue: pd.DataFrame, others: Sequence[dict]) -> dict:
+    """local_indicator_row checked against the catalogue and a load's other new indicators."""
+    return local_indicator_row(**metadata, existing=with_pending(catalogue, others))
+
+
 def insert_pending(cur, pending: Sequence[dict]) -> None:
-    """Add a load's new local indicators inside its transaction, checked again against the catalogue as it
+    """Add new local indicators inside the caller's transaction, checked again against the catalogue as it
     is now (another analyst may have added the same id meanwhile): ValueError names the field, and the
     transaction then writes nothing."""
-    for row in pending:
-        current = cur.execute(read_query("indicator_catalogue")).df()
-        checked = local_indicator_row(**row, existing=current)
-        cur.execute(read_query("insert_local_indicator"), checked)
+    if not pending:
+        return
+    catalogue = cur.execute(read_query("indicator_catalogue")).df()
+    for i, row in enumerate(pending):
+        cur.execute(read_query("insert_local_indicator"), checked_beside(row, catalogue, pending[:i]))
 
 
 def remembered_mappings(store: Store, parsed: ParsedExtract) -> pd.DataFrame:

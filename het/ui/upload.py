@@ -15,7 +15,7 @@ from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import (
     apply_indicator_mapping,
     as_mapping,
-    local_indicator_row,
+    checked_beside,
     remembered_mappings,
     unknown_indicators,
     with_pending,
@@ -98,8 +98,9 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     store = get_store()
     digest = hashlib.sha256(content).hexdigest()
     mapping = st.session_state.setdefault("upload_mapping", {}).setdefault(digest, {})
-    pending = new_indicators(content)
-    drop_taken(pending, mapping, store.query("indicator_catalogue"))
+    pending = new_indicators(digest)
+    if pending:
+        drop_taken(pending, mapping, store.query("indicator_catalogue"))
     memo_key = (
         digest,
         tuple(sorted(options.items())),
@@ -161,9 +162,13 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
     return st.session_state["upload_memo"][1]
 
 
-def new_indicators(content: bytes) -> dict[str, dict]:
-    """The local indicators defined for this file, by the file's indicator key: written only with the load."""
-    digest = hashlib.sha256(content).hexdigest()
+def upload_digest() -> str:
+    """The sha256 of the file read_with_mapping checked last (its memo's key), keying its session state."""
+    return st.session_state["upload_memo"][0][0]
+
+
+def new_indicators(digest: str) -> dict[str, dict]:
+    """The local indicators defined for a file, by the file's indicator key: written only with its load."""
     return st.session_state.setdefault("upload_new_indicators", {}).setdefault(digest, {})
 
 
@@ -171,16 +176,15 @@ def drop_taken(pending: dict, mapping: dict, catalogue: pd.DataFrame) -> None:
     """Forget (and say so) a new local indicator whose id or Fingertips ID the catalogue took meanwhile
     (another analyst's load): its rows are read again against the catalogue as it is now."""
     for key, row in list(pending.items()):
-        others = [r for k, r in pending.items() if k != key]
         try:
-            local_indicator_row(**row, existing=with_pending(catalogue, others))
+            checked_beside(row, catalogue, [r for k, r in pending.items() if k != key])
         except ValueError as exc:
             pending.pop(key)
             mapping.pop(key, None)
             st.warning(
                 f"The local indicator defined for `{md_text(key, limit=80)}` can no longer be added: "
-                f"{md_text(exc, limit=300)} (the catalogue changed since it was defined). Its rows are read again against the catalogue as "
-                "it is now: check what they map to before loading.",
+                f"{md_text(exc, limit=300)} (the catalogue changed since it was defined). Its rows are read "
+                "again against the catalogue as it is now: check what they map to before loading.",
                 icon=":material/warning:",
             )
 
@@ -189,11 +193,11 @@ def current_preview() -> Preview:
     return st.session_state["upload_memo"][2]
 
 
-def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
+def map_unknown_indicators(parsed: ParsedExtract) -> None:
     """For each indicator the catalogue does not know: map it, set it aside, or create a local indicator.
     Mappings remembered from earlier loads are applied already, listed here and can be changed."""
-    remembered_mapping_controls(content)
-    new_indicator_controls(content)
+    remembered_mapping_controls()
+    new_indicator_controls()
     unknown = unknown_indicators(parsed)
     if unknown.empty:
         return
@@ -203,7 +207,7 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
     choices = [None, SET_ASIDE, *catalogue["indicator_id"]]
     names = dict(zip(catalogue["indicator_id"], catalogue["name"], strict=True))
     names.update({None: "— choose —", SET_ASIDE: "Set these rows aside (do not load)"})
-    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    mapping = st.session_state["upload_mapping"][upload_digest()]
     for item in unknown.itertuples(index=False):
         key = str(item.source_key)
         st.markdown(
@@ -214,15 +218,15 @@ def map_unknown_indicators(parsed: ParsedExtract, content: bytes) -> None:
             mapping[key] = None if pick == SET_ASIDE else pick
             st.rerun()
         with st.popover("Create a local indicator"):
-            local_indicator_form(key, str(item.source_name or key), mapping, new_indicators(content))
+            local_indicator_form(key, str(item.source_name or key), mapping, new_indicators(upload_digest()))
 
 
-def new_indicator_controls(content: bytes) -> None:
+def new_indicator_controls() -> None:
     """The local indicators this load will add, each with a way to discard it (its rows are unmapped again)."""
-    pending = new_indicators(content)
+    pending = new_indicators(upload_digest())
     if not pending:
         return
-    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    mapping = st.session_state["upload_mapping"][upload_digest()]
     st.header("Local indicators this load will add")
     st.caption(
         "They are added to the catalogue when the extract is loaded, and not at all if it is not. "
@@ -240,7 +244,7 @@ def new_indicator_controls(content: bytes) -> None:
             st.rerun()
 
 
-def remembered_mapping_controls(content: bytes) -> None:
+def remembered_mapping_controls() -> None:
     remembered = st.session_state["upload_memo"][3]  # read_with_mapping's: the mappings applied from memory
     if remembered.empty:
         return
@@ -253,7 +257,7 @@ def remembered_mapping_controls(content: bytes) -> None:
     names = dict(zip(catalogue["indicator_id"], catalogue["name"], strict=True))
     names.update({SET_ASIDE: "Set these rows aside (do not load)"})
     choices = [SET_ASIDE, *catalogue["indicator_id"]]
-    mapping = st.session_state["upload_mapping"][hashlib.sha256(content).hexdigest()]
+    mapping = st.session_state["upload_mapping"][upload_digest()]
     for row in remembered.itertuples(index=False):
         key = str(row.source_key)
         target = SET_ASIDE if pd.isna(row.indicator_id) else str(row.indicator_id)
@@ -286,9 +290,8 @@ def local_indicator_form(key: str, name: str, mapping: dict, pending: dict) -> N
         if st.form_submit_button("Create and map"):
             # Checked now against the catalogue and this load's other new indicators; written with the load.
             others = [row for k, row in pending.items() if k != key]
-            existing = with_pending(get_store().query("indicator_catalogue"), others)
             try:
-                row = local_indicator_row(**values, existing=existing)
+                row = checked_beside(values, get_store().query("indicator_catalogue"), others)
             except ValueError as exc:
                 st.error(md_text(exc, limit=500))
                 return
@@ -390,7 +393,7 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
                 f"Loaded {md_text(parsed.file_name)} as extract #{result.extract_id}: {plural(result.rows_loaded, 'row')} "
                 f"({result.rows_new:,} new, {result.rows_revised:,} revised)."
             )
-        st.session_state.get("upload_new_indicators", {}).pop(st.session_state["upload_memo"][0][0], None)
+        st.session_state.get("upload_new_indicators", {}).pop(upload_digest(), None)
         st.session_state["flash"] = message
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
         st.session_state.pop("upload_memo", None)
@@ -399,6 +402,6 @@ def commit_button(parsed: ParsedExtract, preview: Preview, user: User) -> None:
 
 def committed_indicators(parsed: ParsedExtract) -> list[dict]:
     """The new local indicators the file's rows are mapped to (a discarded or remapped one is not added)."""
-    pending = st.session_state.get("upload_new_indicators", {}).get(st.session_state["upload_memo"][0][0], {})
+    pending = new_indicators(upload_digest())
     used = set(parsed.observations["indicator_id"].astype(str)) if len(parsed.observations) else set()
     return [row for row in pending.values() if row["indicator_id"] in used]
