@@ -48,6 +48,18 @@ def md_text(value, *, limit: int = 200) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+def md_code(value, *, limit: int = 80) -> str:
+    """Text from data (an indicator key, a column name) as a Markdown code span: shown literally, never a
+    link or an image, with no escapes to show (md_text's backslashes would appear inside a span); new lines
+    become spaces, long text is shortened, and the fence is longer than any run of backticks in it."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 

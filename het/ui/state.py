@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from het.format import md_text
+from het.format import md_code, md_text
 
 
 def url_choice(
@@ -100,7 +100,7 @@ def unknown_parameter_notice() -> None:
     if not unknown:
         return
     area = st.session_state.get(_NOTICES)
-    listed = ", ".join(f"`{md_text(name, limit=40)}`" for name in unknown[:5])
+    listed = ", ".join(md_code(name, limit=40) for name in unknown[:5])
     more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
     this = "parameter" if len(unknown) == 1 else "parameters"
     (area if area is not None else st).warning(

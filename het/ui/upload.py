@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
-from het.format import md_text, plural
+from het.format import md_code, md_text, plural
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import (
@@ -182,7 +182,7 @@ def drop_taken(pending: dict, mapping: dict, catalogue: pd.DataFrame) -> None:
             pending.pop(key)
             mapping.pop(key, None)
             st.warning(
-                f"The local indicator defined for `{md_text(key, limit=80)}` can no longer be added: "
+                f"The local indicator defined for {md_code(key)} can no longer be added: "
                 f"{md_text(exc, limit=300)} (the catalogue changed since it was defined). Its rows are read "
                 "again against the catalogue as it is now: check what they map to before loading.",
                 icon=":material/warning:",
@@ -234,9 +234,9 @@ def new_indicator_controls() -> None:
     )
     for key, row in list(pending.items()):
         st.markdown(
-            f"**{md_text(row['name'], limit=120)}** (`{md_text(row['indicator_id'], limit=80)}`, "
+            f"**{md_text(row['name'], limit=120)}** ({md_code(row['indicator_id'])}, "
             f"{md_text(row['unit'], limit=40)}, {md_text(row['value_type'])}, {md_text(row['polarity'])}) "
-            f"for the file's `{md_text(key, limit=80)}`"
+            f"for the file's {md_code(key)}"
         )
         if st.button("Discard", key=f"discard_local_{key}"):
             pending.pop(key, None)
@@ -262,7 +262,7 @@ def remembered_mapping_controls() -> None:
         key = str(row.source_key)
         target = SET_ASIDE if pd.isna(row.indicator_id) else str(row.indicator_id)
         st.markdown(
-            f"**`{md_text(key, limit=80)}`** → {md_text(names.get(target, target))} (extract #{int(row.extract_id)}, "
+            f"**{md_code(key)}** → {md_text(names.get(target, target))} (extract #{int(row.extract_id)}, "
             f"mapped by {md_text(row.mapped_by, limit=60)} on {pd.Timestamp(row.mapped_at):%d %b %Y})"
         )
         pick = st.selectbox(

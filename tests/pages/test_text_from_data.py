@@ -6,7 +6,7 @@ from __future__ import annotations
 from local_values import load_local_value
 from streamlit.testing.v1 import AppTest
 
-from het.format import md_text
+from het.format import md_code, md_text
 from het.store import ROOT, Store
 
 PROBE = "![t](http://127.0.0.1:9/x.png)"
@@ -17,6 +17,13 @@ def test_md_text_escapes_what_markdown_would_act_on():
     assert md_text(PROBE) == r"\!\[t\]\(http\:" + "//" + zw + r"127\.0\.0\.1\:9/x\.png\)"
     assert md_text("see www.example.org and $x$") == "see www" + zw + r"\.example\.org and \$x\$"
     assert md_text("a\nb\r\nc") == "a b c" and md_text("x" * 500).endswith("…")
+
+
+def test_md_code_shows_data_literally_in_a_code_span():
+    assert md_code("bus_use_local") == "`bus_use_local`"  # no backslashes to show inside the span
+    assert md_code("a``b") == "```a``b```"  # the fence outruns any backtick run in the text
+    assert md_code("`x") == "`` `x ``"
+    assert md_code("line\nbreak " + "z" * 100, limit=20) == "`line break zzzzzzzz…`"
 
 
 def test_markdown_in_a_file_name_and_an_indicator_name_is_shown_as_text(store_copy, monkeypatch, tmp_path):
