@@ -29,6 +29,7 @@ from het.derived.refresh import (
     refresh,
     reporting,
     running,
+    running_state,
     write_refresh,
 )
 from het.ingest import commit as observation_commits
@@ -206,6 +207,12 @@ def load_demo(store: Store) -> LoadResult:
     return result
 
 
+def refresh_running(store: Store) -> dict | None:
+    """While a change's statistics are being recomputed (by any user of this process): started_at, done
+    and total indicators, and which ones; None otherwise. Every page reads it to say so."""
+    return running_state(store)
+
+
 def refresh_statistics(store: Store, *, progress: Progress | None = None) -> RefreshResult:
     """Recompute every derived result (after a refresh failed, or on request): `python -m het refresh` and
     the analysts' button. A failure is recorded and returned, as for any refresh."""
@@ -259,8 +266,7 @@ def prepare_store(store: Store, *, geography_dir: Path | None = None, demo: bool
     if demo and not has_any_extract(store):
         result = load_demo(store)
         done.append(f"loaded the demonstration extract {result.file_name}: {result.rows_loaded:,} rows")
-    elif needs_full_refresh(store) or store.meta("derived_running"):
-        # A refresh that was cut off (the process stopped mid-way) leaves its marker: redo it in full.
+    elif needs_full_refresh(store):
         outcome = refresh(store, Touched.everything())
         done.append(
             "recomputed the gap statistics, which lagged the values"

@@ -10,18 +10,21 @@ refresh exactly (tests/derived/test_refresh.py checks it on random sequences of 
 het.loads runs the refresh inside the change's own transaction (plan_refresh, then write_refresh), so a
 change and its statistics become visible together. If computing the statistics fails, the change still
 commits alone: a statistics failure never undoes a load; it is recorded (meta 'derived_error') and the
-next refresh is a full one. While a refresh runs, meta 'derived_running' says how far it is, for every
-page to show. Only het.loads calls into this module.
+next refresh is a full one. While a refresh runs, running_state(store) says how far it is, for every
+page to show: it is held in this process's memory, which is enough, because the process that has the store
+open is the only one that can read it (a DuckDB file open for writing is locked to other processes), and
+a refresh cut off with its process leaves nothing to redo (its transaction never committed). Only
+het.loads calls into this module.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import time
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -44,8 +47,6 @@ _CLEAR = {
     "gap_trends": "DELETE FROM gap_trends",
 }
 Progress = Callable[[int, int, str], None]
-# How often (seconds) a running refresh records how far it is, for the other pages to show.
-PROGRESS_EVERY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Touched:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Touched:
         """The keys of an observations frame (indicator_id, area_code, sex, age columns)."""
-        keys = frame[KEY].astype(str).drop_duplicates().reset_index(drop=True)
+        # Distinct first (a few thousand keys among hundreds of thousands of rows), then as text.
+        keys = frame[KEY].drop_duplicates().astype(str).drop_duplicates().reset_index(drop=True)
         return cls(keys)
 
     @property
@@ -172,9 +174,25 @@ def record_failure(store: Store, exc: BaseException) -> RefreshResult:
     return RefreshResult(message)
 
 
+# What each store's running refresh has done, by store file: written by the refresh, read by every page.
+_RUNNING: dict[str, dict] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def _running_key(store: Store) -> str:
+    return str(Path(store.path).resolve())
+
+
+def running_state(store: Store) -> dict | None:
+    """While a refresh of this store runs: started_at, done and total indicators, and which; else None."""
+    with _RUNNING_LOCK:
+        state = _RUNNING.get(_running_key(store))
+        return dict(state) if state is not None else None
+
+
 @contextmanager
 def running(store: Store) -> Iterator[None]:
-    """Mark a refresh as running (outside any transaction, so every page sees it) until it ends."""
+    """Mark a refresh of the store as running, for every page of this process to see, until it ends."""
     _set_running(store, {"started_at": now_utc().isoformat(timespec="seconds"), "done": 0, "total": 0})
     try:
         yield
@@ -197,23 +215,35 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
         batches.append(current)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
     done = 0
-    for batch in batches:
-        batch_targets = targets[targets["indicator_id"].isin(batch)]
-        inputs = _inputs(cur, batch_targets)
-        if not inputs.empty:
-            results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
-            for name in DERIVED_TABLES:
-                frame = getattr(results, name)
-                if not frame.empty:
-                    parts[name].append(_keep_targets(frame, batch_targets))
-        done += len(batch)
-        if progress is not None:
-            progress(done, len(sizes), ", ".join(batch))
+    batch_targets = [targets[targets["indicator_id"].isin(batch)] for batch in batches]
+    # The next batch's inputs are read (DuckDB, which releases the GIL) while this one is computed. Only
+    # the reading thread uses the cursor; leaving the pool waits for it, so nothing outlives the refresh.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        reading = reader.submit(_inputs, cur, batch_targets[0]) if batches else None
+        for number, batch in enumerate(batches):
+            inputs = reading.result()
+            if number + 1 < len(batches):
+                reading = reader.submit(_inputs, cur, batch_targets[number + 1])
+            _compute_batch(inputs, batch_targets[number], pack, parts, repetitions=repetitions)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(sizes), ", ".join(batch))
     frames = {
         name: pd.concat(found, ignore_index=True) if found else pd.DataFrame()
         for name, found in parts.items()
     }
     return DerivedResults(**frames)
+
+
+def _compute_batch(inputs, batch_targets, pack, parts, *, repetitions) -> None:
+    """compute_derived over one batch's inputs, adding the target rows of each table to `parts`."""
+    if inputs.empty:
+        return
+    results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
+    for name in DERIVED_TABLES:
+        frame = getattr(results, name)
+        if not frame.empty:
+            parts[name].append(_keep_targets(frame, batch_targets))
 
 
 INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
@@ -300,23 +330,19 @@ _COLUMNS: dict[str, list[str]] = {}
 
 
 def _set_running(store: Store, state: dict | None) -> None:
-    """Say (outside the refresh's transaction, so every page sees it) whether a refresh runs, how far."""
-    with store.transaction(bump_version=False) as cur:
-        set_meta(cur, "derived_running", json.dumps(state) if state else "")
+    with _RUNNING_LOCK:
+        if state is None:
+            _RUNNING.pop(_running_key(store), None)
+        else:
+            _RUNNING[_running_key(store)] = state
 
 
 def reporting(store: Store, progress: Progress | None) -> Progress:
     """A progress callback that also records how far the refresh is, for every page to show."""
     started_at = now_utc().isoformat(timespec="seconds")
-    last_recorded = [-math.inf]
 
     def report(done: int, total: int, label: str) -> None:
-        # Recording is a committed transaction (~30 ms): at most every PROGRESS_EVERY_S seconds, so a
-        # refresh of many small batches is not slowed by saying how far it is. The caller hears every batch.
-        now = time.monotonic()
-        if now - last_recorded[0] >= PROGRESS_EVERY_S:
-            last_recorded[0] = now
-            _set_running(store, {"started_at": started_at, "done": done, "total": total, "indicators": label})
+        _set_running(store, {"started_at": started_at, "done": done, "total": total, "indicators": label})
         if progress is not None:
             progress(done, total, label)
 

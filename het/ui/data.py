@@ -5,13 +5,12 @@ Every page makes one cached read keyed on the store's data version, so a committ
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from het.loads import prepare_store
+from het.loads import prepare_store, refresh_running
 from het.reference.loader import geography_dir_from_env
 from het.store import Store, StoreUnavailableError, default_db_path
 from het.views.freshness import Freshness
@@ -133,7 +132,6 @@ def derived_problem() -> str | None:
 def refresh_progress() -> dict | None:
     """While a refresh runs (started by any user): started_at, done and total indicators, which ones.
 
-    Read on every run, not cached: the refresh writes it outside its own transaction for every page to see.
+    Read on every run, not cached: the refresh keeps it in the app process's memory for every page to see.
     """
-    text = get_store().meta("derived_running")
-    return json.loads(text) if text else None
+    return refresh_running(get_store())

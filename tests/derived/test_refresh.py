@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 
 import numpy as np
@@ -11,7 +10,14 @@ import pandas as pd
 import pytest
 
 from het.derived.gaps import DERIVED_TABLES
-from het.derived.refresh import Touched, refresh, refresh_in_transaction, reporting
+from het.derived.refresh import (
+    Touched,
+    refresh,
+    refresh_in_transaction,
+    reporting,
+    running,
+    running_state,
+)
 from het.ingest import read_extract
 from het.loads import load_extract, withdraw_extract
 from het.store import Store
@@ -189,7 +195,7 @@ def test_readers_never_see_new_values_beside_old_gaps(store):
         observed = reader.execute("SELECT value FROM meta WHERE key = 'observations_version'").fetchall()[0][
             0
         ]
-        seen.append((values, derived == observed, bool(store.meta("derived_running"))))
+        seen.append((values, derived == observed, running_state(store) is not None))
 
     parsed = read_extract(
         b"indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
@@ -203,16 +209,22 @@ def test_readers_never_see_new_values_beside_old_gaps(store):
     assert seen and all(s == (0, True, True) for s in seen), seen
     assert reader.execute(count_new).fetchall()[0][0] == 1
     assert store.meta("derived_version") == store.meta("observations_version")
-    assert not store.meta("derived_running")
+    assert running_state(store) is None
 
 
-def test_progress_is_recorded_at_most_once_a_second_but_the_caller_hears_every_batch(store):
-    """Recording how far a refresh is costs a committed transaction: batches in quick succession record the
-    first; the page that started the refresh still hears each one."""
+def test_progress_is_recorded_at_every_batch_and_cleared_when_the_refresh_ends(store):
+    """How far a refresh is lives in the process's memory: each batch updates it, the page that started
+    the refresh hears each one, and nothing is left once the refresh ends."""
     heard = []
-    report = reporting(store, lambda done, total, label: heard.append(done))
-    for done in range(1, 6):
-        report(done, 5, f"indicator {done}")
+    with running(store):
+        report = reporting(store, lambda done, total, label: heard.append(done))
+        for done in range(1, 6):
+            report(done, 5, f"indicator {done}")
+            recorded = running_state(store)
+            assert (recorded["done"], recorded["total"], recorded["indicators"]) == (
+                done,
+                5,
+                f"indicator {done}",
+            )
     assert heard == [1, 2, 3, 4, 5]
-    recorded = json.loads(store.meta("derived_running"))
-    assert (recorded["done"], recorded["indicators"]) == (1, "indicator 1")
+    assert running_state(store) is None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from het.store import ROOT, mark_observations_changed, set_meta
+from het.derived.refresh import reporting, running
+from het.store import ROOT, mark_observations_changed
 from het.ui.nav import PAGES
 
 APP = str(ROOT / "app.py")
@@ -77,7 +76,8 @@ def test_data_and_methods_lists_catalogue_and_register(app_env, demo_store):
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 def test_while_a_refresh_runs_every_page_says_the_statistics_are_being_updated(store_copy, spec):
-    """The refresh marks its progress outside its transaction; every page reads it (never cached)."""
+    """The refresh keeps its progress in the app process, outside its transaction; every page reads it
+    (never cached)."""
     from het.ui.data import get_store
 
     at = open_page(spec.path)
@@ -85,14 +85,12 @@ def test_while_a_refresh_runs_every_page_says_the_statistics_are_being_updated(s
     assert str(store.path) == str(store_copy)
     with store.transaction() as cur:  # as a commit does: the values move on, the gaps lag behind them
         mark_observations_changed(cur)
-    with store.transaction(bump_version=False) as cur:  # as the refresh does while it runs
-        set_meta(cur, "derived_running", json.dumps({"started_at": "now", "done": 3, "total": 8}))
-    at.run()
+    with running(store):  # as a load does while its statistics are computed
+        reporting(store, None)(3, 8, "smoking_adults")
+        at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("being updated" in i.value and "3 of 8 indicators" in i.value for i in at.info)
     assert not any("could not be refreshed" in e.value for e in at.error)
-    with store.transaction(bump_version=False) as cur:
-        set_meta(cur, "derived_running", "")
     at.run()
     assert not any("being updated" in i.value for i in at.info)
     assert any("could not be refreshed" in e.value for e in at.error)  # lagging and not running: an error
