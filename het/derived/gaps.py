@@ -124,7 +124,85 @@ def benchmark_table(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
-    """benchmark_table's rows, each with `_row`, the position of its observation in obs."""
+    """benchmark_table's rows, each with `_row`, the position of its observation in obs.
+
+    Worked by position on integer codes: each row's benchmark is looked up among the totals (one per area,
+    period, sex and age), and the text columns keep the dtypes they came with (categoricals from the
+    refresh), so hundreds of thousands of rows are neither merged nor turned into Python strings.
+    """
+    total = (obs["breakdown"] == TOTAL).to_numpy()
+    ward = (obs["area_type"] == WARD).to_numpy()
+    england = (obs["area_code"] == ENGLAND).to_numpy()
+    whole_areas, wards = np.flatnonzero(total & ~england & ~ward), np.flatnonzero(total & ward)
+    picked = np.concatenate([whole_areas, wards, np.flatnonzero(~total)])
+    (area, parent, england_code), areas = _shared_codes(
+        obs["area_code"], obs["parent_code"], pd.Series(pd.Categorical([ENGLAND]))
+    )
+    code = area[picked]
+    code[: len(whole_areas)] = england_code[0]
+    code[len(whole_areas) : len(whole_areas) + len(wards)] = parent[wards]
+    coded = [_shared_codes(obs[k]) for k in PERIOD_KEY]
+    period = [codes[0] for codes, _ in coded]
+    sizes = [len(values) + 1 for _, values in coded] + [len(areas) + 1]  # one radix for both sides
+    totals = np.flatnonzero(total)
+    reference = _combined([p[totals] for p in period] + [area[totals]], sizes)
+    wanted = _combined([p[picked] for p in period] + [code], sizes)
+    if reference is None or wanted is None or not pd.Index(reference).is_unique:
+        return _benchmark_rows_merged(obs)  # two totals for an area in a period: every pairing, as a merge
+    found = pd.Index(reference).get_indexer(wanted)
+    found[code < 0] = -1  # no benchmark area (a ward without its authority): nothing to compare with
+    benchmark_value = np.where(found >= 0, obs["value"].to_numpy(dtype=float)[totals][found], np.nan)
+    rows = obs.iloc[picked][[*PERIOD_KEY, "area_code", "breakdown", "category"]].reset_index(drop=True)
+    rows["benchmark_code"] = pd.Categorical.from_codes(code, categories=areas)
+    rows["benchmark_value"] = benchmark_value
+    compared = obs.iloc[picked][
+        ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "polarity"]
+    ]
+    rows["comparison"] = compare_rows(compared.assign(benchmark_value=benchmark_value))
+    rows["_row"] = picked
+    return rows
+
+
+def _shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
+    """Integer codes of columns in one numbering (equal values, equal codes; missing -1), and the values.
+
+    Categorical columns are coded through their categories (a handful), not their rows.
+    """
+    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        values = pd.Index(
+            np.concatenate([c.cat.categories.astype(object).to_numpy() for c in columns]), dtype=object
+        ).unique()
+        codes = []
+        for column in columns:
+            own = column.cat.codes.to_numpy()
+            mapping = values.get_indexer(column.cat.categories.astype(object))
+            codes.append(np.where(own >= 0, mapping[np.maximum(own, 0)], -1).astype(np.int64))
+        return codes, values
+    joined = np.concatenate(
+        [c.to_numpy(dtype=object) if c.dtype == object else c.to_numpy() for c in columns]
+    )
+    numbers, values = pd.factorize(joined, use_na_sentinel=True)
+    bounds = np.cumsum([0, *(len(c) for c in columns)])
+    return [numbers[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:], strict=True)], pd.Index(
+        values, dtype=object
+    )
+
+
+def _combined(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray | None:
+    """One int64 per row from code columns (-1 allowed; column i below sizes[i] - 1), or None if they
+    would not fit in one."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    room = 1
+    for column, size in zip(codes, sizes, strict=True):
+        room *= size
+        if room >= 2**62:
+            return None
+        key = key * size + (column + 1)
+    return key
+
+
+def _benchmark_rows_merged(obs: pd.DataFrame) -> pd.DataFrame:
+    """_benchmark_rows by merging, for inputs whose totals are not one per area, period, sex and age."""
     obs = obs.assign(_row=np.arange(len(obs)))
     totals = obs[obs["breakdown"] == TOTAL]
     reference = totals[[*PERIOD_KEY, "area_code", "value"]].rename(

@@ -88,34 +88,51 @@ def compare_with_benchmark(value, lower95, upper95, benchmark, *, polarity, lowe
     columns = [value, lower95, upper95, benchmark] + ([lower998, upper998] if two_level else [])
     arrays = np.broadcast_arrays(*(_as_float(column) for column in columns), normalise_polarity(polarity))
     y, lo95, hi95, bench = arrays[:4]
-    lo998, hi998 = arrays[4:6] if two_level else (lo95, hi95)
-    pol = arrays[-1]
-    _check_limits(lo95, hi95, "lower95", "upper95")
-    if two_level:
-        _check_limits(lo998, hi998, "lower998", "upper998")
+    lo998, hi998 = arrays[4:6] if two_level else (None, None)
+    codes = _label_codes(y, lo95, hi95, bench, arrays[-1], lo998, hi998)
+    return _LABELS[codes.ravel()].reshape(codes.shape)[()]
 
+
+# The labels by code, for _label_codes: a label is worked out as a small integer and looked up once.
+_LABELS = np.array(
+    [SIMILAR, HIGHER, LOWER, BETTER, WORSE, MUCH_BETTER, MUCH_WORSE, NOT_COMPARED], dtype=object
+)
+_CODE = {label: code for code, label in enumerate(_LABELS)}
+
+
+def _label_codes(y, lo95, hi95, bench, pol, lo998=None, hi998=None, two_level=None) -> np.ndarray:
+    """compare_with_benchmark's rule as codes into _LABELS, on float arrays of one shape.
+
+    pol holds catalogue polarities. With lo998/hi998, rows where `two_level` is True (every row if it is
+    None) are compared at two levels; the others at 95% only, as if given no 99.8% limits.
+    """
+    _check_limits(lo95, hi95, "lower95", "upper95")
+    if lo998 is not None:
+        two = np.ones(y.shape, dtype=bool) if two_level is None else np.asarray(two_level, dtype=bool)
+        _check_limits(np.where(two, lo998, np.nan), np.where(two, hi998, np.nan), "lower998", "upper998")
     with np.errstate(invalid="ignore"):
         higher = bench < lo95
         lower = bench > hi95
-        much = (bench < lo998) | (bench > hi998)
-    missing = np.isnan(y) | np.isnan(bench) | np.isnan(lo95) | np.isnan(hi95)
-    if two_level:
-        missing |= np.isnan(lo998) | np.isnan(hi998)
-
+        missing = np.isnan(y) | np.isnan(bench) | np.isnan(lo95) | np.isnan(hi95)
+        if lo998 is not None:
+            much = two & ((bench < lo998) | (bench > hi998))
+            missing |= two & (np.isnan(lo998) | np.isnan(hi998))
+        else:
+            much = np.zeros(y.shape, dtype=bool)
     high_good = pol == HIGH_IS_GOOD
     low_good = pol == LOW_IS_GOOD
+    no_judgement = pol == NO_JUDGEMENT
     good = (higher & high_good) | (lower & low_good)
     bad = (lower & high_good) | (higher & low_good)
-    labels = np.full(y.shape, SIMILAR, dtype=object)
-    labels[higher & (pol == NO_JUDGEMENT)] = HIGHER
-    labels[lower & (pol == NO_JUDGEMENT)] = LOWER
-    labels[good] = BETTER
-    labels[bad] = WORSE
-    if two_level:
-        labels[good & much] = MUCH_BETTER
-        labels[bad & much] = MUCH_WORSE
-    labels[missing] = NOT_COMPARED
-    return labels[()]
+    codes = np.full(y.shape, _CODE[SIMILAR], dtype=np.int8)
+    codes[higher & no_judgement] = _CODE[HIGHER]
+    codes[lower & no_judgement] = _CODE[LOWER]
+    codes[good] = _CODE[BETTER]
+    codes[bad] = _CODE[WORSE]
+    codes[good & much] = _CODE[MUCH_BETTER]
+    codes[bad & much] = _CODE[MUCH_WORSE]
+    codes[missing] = _CODE[NOT_COMPARED]
+    return codes
 
 
 def _as_float(values) -> np.ndarray:
@@ -133,16 +150,22 @@ def _check_limits(lower: np.ndarray, upper: np.ndarray, lower_name: str, upper_n
 
 
 def compare_rows(rows: pd.DataFrame) -> np.ndarray:
-    """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only."""
-    args = [rows[c].to_numpy(dtype=float) for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value"]]
-    polarity = rows["polarity"].to_numpy()
-    result = np.asarray(compare_with_benchmark(*args, polarity=polarity), dtype=object)
-    two_level = (rows["lower_ci998"].notna() & rows["upper_ci998"].notna()).to_numpy()
-    if two_level.any():
-        result[two_level] = compare_with_benchmark(
-            *[a[two_level] for a in args],
-            polarity=polarity[two_level],
-            lower998=rows["lower_ci998"].to_numpy(dtype=float)[two_level],
-            upper998=rows["upper_ci998"].to_numpy(dtype=float)[two_level],
-        )
-    return result
+    """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only.
+
+    The polarity column is read once per distinct spelling (a categorical's categories, or its values).
+    """
+    y, lo95, hi95, bench, lo998, hi998 = (
+        rows[c].to_numpy(dtype=float)
+        for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value", "lower_ci998", "upper_ci998"]
+    )
+    polarity = rows["polarity"]
+    if isinstance(polarity.dtype, pd.CategoricalDtype):
+        read = np.asarray(normalise_polarity(polarity.cat.categories.to_numpy(dtype=object)), dtype=object)
+        codes = polarity.cat.codes.to_numpy()
+        if (codes < 0).any():
+            normalise_polarity(None)  # a missing polarity: the same error as for any other spelling
+        pol = read[codes] if len(read) else np.empty(0, dtype=object)
+    else:
+        pol = np.asarray(normalise_polarity(polarity.to_numpy(dtype=object)), dtype=object)
+    two_level = ~np.isnan(lo998) & ~np.isnan(hi998)
+    return _LABELS[_label_codes(y, lo95, hi95, bench, pol, lo998, hi998, two_level)]

@@ -370,3 +370,77 @@ def test_gap_over_time_verdict_does_not_depend_on_row_order():
     for frame in (both, shuffled, both.iloc[::-1].reset_index(drop=True)):
         verdicts = gap_trend_table(frame, obs).set_index("area_code")["verdict"]
         assert verdicts.to_dict() == {LUTON: NARROWING, ENGLAND: WIDENING}
+
+
+@pytest.mark.parametrize(
+    "categorical", [False, True], ids=["plain columns", "categoricals as the refresh reads"]
+)
+def test_benchmarks_by_position_equal_the_merge_on_random_inputs(categorical):
+    """The benchmark rows are found by integer codes; on random inputs (areas with and without totals,
+    wards with and without their authority, areas outside the geography) they are the rows a merge gives."""
+    from het.derived.gaps import _benchmark_rows, _benchmark_rows_merged
+
+    rng = np.random.default_rng(11)
+    areas = [  # (code, type, parent)
+        (ENGLAND, "country", None),
+        (LUTON, "local authority", ENGLAND),
+        ("E06000055", "local authority", ENGLAND),
+        ("E05000001", "ward", LUTON),
+        ("E05000002", "ward", LUTON),
+        ("E05000003", "ward", "E06000099"),  # its authority has no rows
+        ("E05000004", "ward", None),
+        ("X99", None, None),  # not in the geography
+    ]
+    rows = []
+    for indicator in ["smk", "obese"]:
+        for code, kind, parent in areas:
+            for period in [20190000, 20200000, 20210000]:
+                for sex in ["Persons", "Female"]:
+                    if rng.random() < 0.2:
+                        continue
+                    value = float(rng.normal(20, 4))
+                    base = dict(
+                        indicator_id=indicator,
+                        area_code=code,
+                        area_type=kind,
+                        parent_code=parent,
+                        period_sort=period,
+                        sex=sex,
+                        value=value,
+                        lower_ci95=value - 2,
+                        upper_ci95=value + 2,
+                        polarity=rng.choice(["low is good", "high is good", "no judgement"]),
+                    )
+                    rows.append(base)
+                    for decile in range(1, 4):
+                        v = float(rng.normal(20, 4))
+                        rows.append(
+                            {
+                                **base,
+                                "breakdown": "deprivation_decile_local",
+                                "category": f"D{decile}",
+                                "category_rank": decile,
+                                "value": v,
+                                "lower_ci95": v - 3,
+                                "upper_ci95": v + 3,
+                            }
+                        )
+    obs = frame(*rows)
+    if categorical:
+        for column in [
+            "indicator_id",
+            "area_code",
+            "sex",
+            "age",
+            "breakdown",
+            "category",
+            "polarity",
+            "area_type",
+            "parent_code",
+        ]:
+            obs[column] = obs[column].astype("category")
+    fast = _benchmark_rows(obs).sort_values("_row").reset_index(drop=True)
+    merged = _benchmark_rows_merged(obs).sort_values("_row").reset_index(drop=True)
+    assert len(fast) == len(obs) - int(((obs["area_code"] == ENGLAND) & (obs["breakdown"] == "total")).sum())
+    pd.testing.assert_frame_equal(fast.astype(object), merged.astype(object), check_dtype=False)
+    assert fast["comparison"].nunique() > 3 and fast["benchmark_value"].isna().any()

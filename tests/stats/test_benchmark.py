@@ -14,6 +14,7 @@ from het.stats.benchmark import (
     NOT_COMPARED,
     SIMILAR,
     WORSE,
+    compare_rows,
     compare_with_benchmark,
     normalise_polarity,
 )
@@ -169,3 +170,54 @@ def test_only_one_998_limit_is_refused():
 def test_reversed_interval_is_refused():
     with pytest.raises(ValueError, match=r"lower95 is above upper95 in row 1: 12 > 8"):
         compare_with_benchmark([10, 10], [8, 12], [12, 8], 7, polarity="low is good")
+
+
+@pytest.mark.parametrize("categorical", [False, True], ids=["text polarity", "categorical polarity"])
+def test_compare_rows_agrees_with_the_rule_row_by_row(categorical):
+    """compare_rows (the gap engine's many-row form: two levels where a row has both 99.8% limits) gives,
+    for every row, what compare_with_benchmark gives that row alone, on random rows with missing parts."""
+    rng = np.random.default_rng(7)
+    n = 4000
+    value = rng.normal(50, 10, n)
+    half95, extra = rng.uniform(0, 8, n), rng.uniform(0, 6, n)
+    rows = pd.DataFrame(
+        {
+            "value": value,
+            "lower_ci95": value - half95,
+            "upper_ci95": value + half95,
+            "lower_ci998": value - half95 - extra,
+            "upper_ci998": value + half95 + extra,
+            "benchmark_value": value + rng.normal(0, 10, n),
+            "polarity": rng.choice(["high is good", "low is good", "no judgement", "RAG - Low is good"], n),
+        }
+    )
+    for column in ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "benchmark_value"]:
+        rows.loc[rng.random(n) < 0.08, column] = np.nan
+    if categorical:
+        rows["polarity"] = rows["polarity"].astype("category")
+    labels = compare_rows(rows)
+    for i, r in enumerate(rows.itertuples(index=False)):
+        two = not (np.isnan(r.lower_ci998) or np.isnan(r.upper_ci998))
+        limits = dict(lower998=r.lower_ci998, upper998=r.upper_ci998) if two else {}
+        expected = compare_with_benchmark(
+            r.value, r.lower_ci95, r.upper_ci95, r.benchmark_value, polarity=str(r.polarity), **limits
+        )
+        assert labels[i] == expected, (i, r)
+    assert {MUCH_BETTER, MUCH_WORSE, BETTER, WORSE, SIMILAR, HIGHER, LOWER, NOT_COMPARED} <= set(labels)
+
+
+def test_compare_rows_refuses_reversed_998_limits_only_where_they_are_used():
+    rows = pd.DataFrame(
+        {
+            "value": [10.0, 10.0],
+            "lower_ci95": [9.0, 9.0],
+            "upper_ci95": [11.0, 11.0],
+            "lower_ci998": [12.0, np.nan],
+            "upper_ci998": [8.0, 8.0],
+            "benchmark_value": [10.0, 10.0],
+            "polarity": ["high is good", "high is good"],
+        }
+    )
+    with pytest.raises(ValueError, match="lower998 is above upper998"):
+        compare_rows(rows)
+    assert list(compare_rows(rows.iloc[[1]])) == [SIMILAR]  # one 99.8% limit only: compared at 95%
