@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from het.derived.codes import combined, numbered, shared_codes
 from het.derived.populations import PACK_COLUMNS, group_populations
 from het.stats.benchmark import (
     MUCH_WORSE,
@@ -135,18 +136,18 @@ def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
     england = (obs["area_code"] == ENGLAND).to_numpy()
     whole_areas, wards = np.flatnonzero(total & ~england & ~ward), np.flatnonzero(total & ward)
     picked = np.concatenate([whole_areas, wards, np.flatnonzero(~total)])
-    (area, parent, england_code), areas = _shared_codes(
+    (area, parent, england_code), areas = shared_codes(
         obs["area_code"], obs["parent_code"], pd.Series(pd.Categorical([ENGLAND]))
     )
     code = area[picked]
     code[: len(whole_areas)] = england_code[0]
     code[len(whole_areas) : len(whole_areas) + len(wards)] = parent[wards]
-    coded = [_shared_codes(obs[k]) for k in PERIOD_KEY]
+    coded = [shared_codes(obs[k]) for k in PERIOD_KEY]
     period = [codes[0] for codes, _ in coded]
     sizes = [len(values) + 1 for _, values in coded] + [len(areas) + 1]  # one radix for both sides
     totals = np.flatnonzero(total)
-    reference = _combined([p[totals] for p in period] + [area[totals]], sizes)
-    wanted = _combined([p[picked] for p in period] + [code], sizes)
+    reference = combined([p[totals] for p in period] + [area[totals]], sizes)
+    wanted = combined([p[picked] for p in period] + [code], sizes)
     if reference is None or wanted is None or not pd.Index(reference).is_unique:
         return _benchmark_rows_merged(obs)  # two totals for an area in a period: every pairing, as a merge
     found = pd.Index(reference).get_indexer(wanted)
@@ -161,44 +162,6 @@ def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
     rows["comparison"] = compare_rows(compared.assign(benchmark_value=benchmark_value))
     rows["_row"] = picked
     return rows
-
-
-def _shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
-    """Integer codes of columns in one numbering (equal values, equal codes; missing -1), and the values.
-
-    Categorical columns are coded through their categories (a handful), not their rows.
-    """
-    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
-        values = pd.Index(
-            np.concatenate([c.cat.categories.astype(object).to_numpy() for c in columns]), dtype=object
-        ).unique()
-        codes = []
-        for column in columns:
-            own = column.cat.codes.to_numpy()
-            mapping = values.get_indexer(column.cat.categories.astype(object))
-            codes.append(np.where(own >= 0, mapping[np.maximum(own, 0)], -1).astype(np.int64))
-        return codes, values
-    joined = np.concatenate(
-        [c.to_numpy(dtype=object) if c.dtype == object else c.to_numpy() for c in columns]
-    )
-    numbers, values = pd.factorize(joined, use_na_sentinel=True)
-    bounds = np.cumsum([0, *(len(c) for c in columns)])
-    return [numbers[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:], strict=True)], pd.Index(
-        values, dtype=object
-    )
-
-
-def _combined(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray | None:
-    """One int64 per row from code columns (-1 allowed; column i below sizes[i] - 1), or None if they
-    would not fit in one."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    room = 1
-    for column, size in zip(codes, sizes, strict=True):
-        room *= size
-        if room >= 2**62:
-            return None
-        key = key * size + (column + 1)
-    return key
 
 
 def _benchmark_rows_merged(obs: pd.DataFrame) -> pd.DataFrame:
@@ -337,7 +300,7 @@ def _summaries(
     """
     rows = frame.reset_index(drop=True)
     if group is None:  # group numbers in order of first appearance (the caller's own, when it has them)
-        group = rows.groupby(by, sort=False, observed=True).ngroup().to_numpy()
+        group = numbered(rows, by)
     n_groups = int(group.max()) + 1 if len(group) else 0
     firsts = np.unique(group, return_index=True)[1]
     out = rows.loc[firsts, by].reset_index(drop=True)
@@ -379,10 +342,12 @@ def _summaries(
     order = worse[np.lexsort((labels[worse].astype(str), goodness[worse], group[worse]))]
     counts = np.bincount(group[order], minlength=n_groups)
     listed = np.full(n_groups, None, dtype=object)
-    bounds = np.r_[0, np.cumsum(counts)]
-    names = labels[order].astype(str)
-    for g in np.flatnonzero(counts):
-        listed[g] = "; ".join(names[bounds[g] : bounds[g + 1]])
+    if len(order):  # each group's names joined with "; ": one concatenation per group, in C
+        names = labels[order].astype(str).astype(object)
+        last = np.r_[group[order][1:] != group[order][:-1], True]
+        pieces = np.where(last, names, names + "; ")
+        starts = np.flatnonzero(np.r_[True, last[:-1]])
+        listed[group[order][starts]] = np.add.reduceat(pieces, starts)
     out["n_significantly_worse"] = counts
     out["significantly_worse"] = listed
     return out
@@ -407,7 +372,7 @@ def deprivation_gaps(
     groups = intervals_from_counts(groups)
     pack = pd.DataFrame(columns=PACK_COLUMNS) if group_populations_table is None else group_populations_table
     groups = groups.reset_index(drop=True)
-    group = groups.groupby(by, sort=False, observed=True).ngroup().to_numpy()  # one number per gap
+    group = numbered(groups, by)  # one number per gap
     rows = group_populations(groups, pack, by=by, group=group)
     fitted = rows[rows["population_reason"].isna()]
     siis = _sii_by_indicator(fitted, by=by, repetitions=repetitions)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from het.derived.codes import numbered
 from het.vocabulary import (
     ENGLAND,
     NATIONAL_DEPRIVATION_BREAKDOWNS,
@@ -63,8 +64,8 @@ def group_populations(
     out = groups.reset_index(drop=True).copy()
     pack = pack[pack["population"] > 0]
     # Look the pack up once per distinct (area, breakdown) and (area, breakdown, rank): a handful each.
-    places = out.groupby(["area_code", "breakdown"], sort=False, observed=True).ngroup().to_numpy()
-    place_keys = out.drop_duplicates(["area_code", "breakdown"])[["area_code", "breakdown"]]
+    places = numbered(out, ["area_code", "breakdown"])
+    place_keys = out.iloc[np.unique(places, return_index=True)[1]][["area_code", "breakdown"]]
     pack_masks = pack.assign(bit=_bits(pack["rank"])).groupby(["area_code", "breakdown"])["bit"].sum()
     pack_by_place = {(str(a), str(b)): int(m) for (a, b), m in pack_masks.items()}
     place_mask = np.array(
@@ -76,10 +77,8 @@ def group_populations(
         (str(r.area_code), str(r.breakdown), float(r.rank)): (float(r.population), str(r.source))
         for r in pack.itertuples(index=False)
     }
-    cells = out.groupby(["area_code", "breakdown", "quantile"], sort=False, observed=True).ngroup().to_numpy()
-    cell_keys = out.drop_duplicates(["area_code", "breakdown", "quantile"])[
-        ["area_code", "breakdown", "quantile"]
-    ]
+    cells = numbered(out, ["area_code", "breakdown", "quantile"])
+    cell_keys = out.iloc[np.unique(cells, return_index=True)[1]][["area_code", "breakdown", "quantile"]]
     found = [
         lookup.get((str(a), str(b), float(q)), (np.nan, None))
         for a, b, q in cell_keys.itertuples(index=False)
@@ -89,7 +88,7 @@ def group_populations(
     pack_population = cell_population[cells] if len(out) else np.zeros(0)
     pack_source = cell_source[cells] if len(out) else np.zeros(0, dtype=object)
 
-    gap = out.groupby(by, sort=False, observed=True).ngroup().to_numpy() if group is None else group
+    gap = numbered(out, by) if group is None else group
     n_gaps = int(gap.max()) + 1 if len(gap) else 0
     bits = _bits(out["quantile"])
     present = np.zeros(n_gaps, dtype=np.int64)
@@ -118,7 +117,12 @@ def group_populations(
         np.nan,
     )
     basis = np.full(len(out), None, dtype=object)
-    basis[use_pack] = [f"{PACK}: {source or ''}" for source in pack_source[use_pack]]
+    if use_pack.any():  # a handful of sources among hundreds of thousands of rows: each spelt once
+        source_codes, sources = pd.factorize(
+            pd.Series(pack_source[use_pack], dtype=object), use_na_sentinel=False
+        )
+        spelt = np.array([f"{PACK}: {source or ''}" for source in sources], dtype=object)
+        basis[use_pack] = spelt[source_codes]
     basis[use_denominators] = DENOMINATORS
     basis[use_equal] = EQUAL_BASIS
     out["population_basis"] = pd.Series(basis, dtype=object, index=out.index)  # no str conversion of 600k

@@ -289,14 +289,21 @@ def _reasons(n_points, year_grid, grids, use_counts) -> list[str | None]:
                 (hi == lo, "zero-width 95% interval in"),
             ]
     broken = np.any(np.diff(year_grid, axis=1) != 1, axis=1)
-    reasons: list[str | None] = []
-    for g, points in enumerate(n_points):
-        if points < TREND_POINTS:
-            reasons.append(f"needs {TREND_POINTS} points; has {points}")
+    points = np.asarray(n_points)
+    reasons: list[str | None] = [None] * len(points)
+    # Only the groups with something to say are spelt out, one by one (most series have nothing).
+    flagged = (points < TREND_POINTS) | broken
+    for mask, _ in cell_problems:
+        flagged |= mask.any(axis=1)
+    if use_counts:
+        flagged |= np.isin(pooled, (0.0, 1.0))
+    for g in np.flatnonzero(flagged):
+        if points[g] < TREND_POINTS:
+            reasons[g] = f"needs {TREND_POINTS} points; has {points[g]}"
             continue
         if broken[g]:
             years = ", ".join(str(int(year)) for year in year_grid[g])
-            reasons.append(f"the {TREND_POINTS} most recent periods are not consecutive: {years}")
+            reasons[g] = f"the {TREND_POINTS} most recent periods are not consecutive: {years}"
             continue
         found = [
             f"{label} {', '.join(str(int(year)) for year in year_grid[g][mask[g]])}"
@@ -305,7 +312,7 @@ def _reasons(n_points, year_grid, grids, use_counts) -> list[str | None]:
         ]
         if not found and use_counts and pooled[g] in (0.0, 1.0):
             found = [f"the proportion is {pooled[g]:g} in every period, so the test for trend is undefined"]
-        reasons.append("; ".join(found) if found else None)
+        reasons[g] = "; ".join(found) if found else None
     return reasons
 
 
