@@ -171,10 +171,14 @@ def test_a_failed_refresh_is_recorded_and_the_next_one_is_full(store, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
+    threads = "SELECT current_setting('threads')"
+    before = store.cursor().execute(threads).fetchone()[0]
     monkeypatch.setattr(refresh_module, "compute_derived", broken)
     outcome = refresh(store, Touched.everything())
     assert outcome.error == "RuntimeError: simulated failure"
     assert store.meta("derived_error") == outcome.error
+    # The refresh reads on one DuckDB thread while it computes: the setting is put back even after a failure.
+    assert store.cursor().execute(threads).fetchone()[0] == before
     monkeypatch.setattr(refresh_module, "compute_derived", real)
     rng = np.random.default_rng(7)
     load(store, revision(store, rng, n_slices=1), "after_failure.csv")
