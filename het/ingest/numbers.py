@@ -101,11 +101,14 @@ def read_numeric_columns(
     out: pd.DataFrame,
     checker: RowChecker,
     notes: pd.Series | None,
+    *,
+    consume: bool = False,
 ) -> pd.Series | None:
     """Parse the NUMERIC columns found in raw (names: het column -> file column) into out.
 
     Returns the value notes with 'suppressed in source: <marker>' added where the value was suppressed
-    (notes None: just those; None when nothing was suppressed and no notes were given).
+    (notes None: just those; None when nothing was suppressed and no notes were given). consume: delete
+    each column from raw once it is parsed (the caller is done with it), so its text is freed at once.
     """
     for col in NUMERIC:
         source_name = names.get(col)
@@ -120,6 +123,8 @@ def read_numeric_columns(
             marker = strip(source)
             note = ("suppressed in source: " + marker).where(suppressed, "")
             notes = note if notes is None else join_notes(notes, note)
+        if consume:
+            del raw[source_name], source
     return notes
 
 

@@ -255,8 +255,13 @@ def tidy_from_table(
     missing = [c for c in REQUIRED if c not in lowered]
     if cannot_check(table, missing, file_name=file_name, problems=problems):
         return empty_extract(file_name, "het_tidy", content, problems, sheet=table.sheet, options=options)
-    raw = raw.rename(columns={v: k for k, v in lowered.items() if k in REQUIRED + OPTIONAL + ["period_sort"]})
-    raw = raw.reset_index(drop=True)
+    # The table is consumed: each column is released once read, so memory stays near the file's size.
+    # (Renamed and renumbered in place: a renamed copy would keep every column alive through the table.)
+    known = REQUIRED + OPTIONAL + ["period_sort"]
+    raw.columns = [k if (k := str(c).lower()) in known and lowered[k] == c else c for c in raw.columns]
+    if not isinstance(raw.index, pd.RangeIndex) or raw.index.start != 0:
+        raw.index = pd.RangeIndex(len(raw))
+    rows_read = len(raw)
     checker = RowChecker(problems, file_name, table.rows, table.sheet)
     out, resolved = _tidy_observations(raw, checker, indicators, areas, indicator_mapping)
     ignored = resolved.ignored
@@ -274,7 +279,7 @@ def tidy_from_table(
         content,
         finish_observations(out, keep, OBSERVATION_COLUMNS),
         problems,
-        len(raw),
+        rows_read,
         kept_aside=kept_aside,
         unknown_indicators=resolved.listing,
         sheet=table.sheet,
@@ -324,24 +329,28 @@ def _whole_numbers(
 def _tidy_observations(
     raw, checker: RowChecker, indicators, areas, mapping
 ) -> tuple[pd.DataFrame, ResolvedIndicators]:
+    """The observations of a tidy table. `raw` is consumed: each column is deleted from it once read."""
     out = pd.DataFrame({"source_row": checker.rows})
     for col in ["area_code", "sex", "age", "breakdown", "category"]:
-        out[col] = strip(raw[col])
-    source_indicator = strip(raw["indicator_id"])
+        out[col] = strip(raw.pop(col))
+    source_indicator = strip(raw.pop("indicator_id"))
     out["source_indicator"] = source_indicator
-    out["period_label"] = strip(raw["period"])
-    notes = strip(raw["value_note"]) if "value_note" in raw else pd.Series("", index=raw.index, dtype="str")
+    out["period_label"] = strip(raw.pop("period"))
+    notes = (
+        strip(raw.pop("value_note")) if "value_note" in raw else pd.Series("", index=raw.index, dtype="str")
+    )
 
     names = {c: c for c in NUMERIC}
-    out["value_note"] = read_numeric_columns(raw, names, out, checker, notes).replace("", None)
+    out["value_note"] = read_numeric_columns(raw, names, out, checker, notes, consume=True).replace("", None)
     rank_source = (
-        raw["category_rank"] if "category_rank" in raw else pd.Series("", index=raw.index, dtype="str")
+        raw.pop("category_rank") if "category_rank" in raw else pd.Series("", index=raw.index, dtype="str")
     )
     rank, _, bad_rank = parse_numbers(rank_source)
     groups = out["breakdown"].map(deprivation_group_count).fillna(0).to_numpy(dtype=np.int64)
     out["category_rank"], bad_rank = _whole_numbers(
         rank, bad_rank, rank_source, checker, "category_rank", MAX_RANK, groups
     )
+    del rank_source, rank
 
     ids = indicators["indicator_id"].astype("str")
     resolved = resolve_indicators(
@@ -391,8 +400,9 @@ def _tidy_observations(
     checker.flag(unreadable, "period", lambda i: str(periods["error"].iat[i]))
     out["period_sort"] = periods["period_sort"]
     if "period_sort" in raw:
-        given, _, bad = parse_numbers(raw["period_sort"])
-        given, _ = _whole_numbers(given, bad, raw["period_sort"], checker, "period_sort", MAX_PERIOD_SORT)
+        source = raw.pop("period_sort")
+        given, _, bad = parse_numbers(source)
+        given, _ = _whole_numbers(given, bad, source, checker, "period_sort", MAX_PERIOD_SORT)
         out["period_sort"] = given.fillna(out["period_sort"])
     check_ward_sets(
         out["area_code"], out["period_label"], periods["ward_set"], areas, checker, column="area_code"
