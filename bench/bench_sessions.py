@@ -18,7 +18,9 @@ What it measures, every figure from this run (nothing is asserted; the target is
 4. one session alone first: --repeats rounds over every page of het.ui.nav.PAGES in order (the first
    round is cold, the others warm) gives the single-session p50 / p95 of the warm views; then
    --sessions sessions at once (default 20), each visiting the pages in its own seeded shuffle for
-   --views views (default 10), with no pause between views unless --think gives a mean pause:
+   --views views (default 10), with no pause between views unless --think gives a mean pause (then each
+   session arrives at a uniformly random moment within one mean pause, as readers come in, unless
+   --all-at-once starts them in the same instant); the first views of each session are reported apart:
    p50 / p95 / max over all views, page views per second in total, and p95(concurrent) / p50(single);
    per-page p50 / p95 to find slow pages; the server's CPU time and peak RSS (VmHWM from /proc).
 Target: p95 under 3 s with 20 concurrent sessions on this (2-core) machine.
@@ -197,10 +199,12 @@ def sequence(pages: list[str], count: int, rng: random.Random) -> list[str]:
 
 
 async def concurrent_phase(
-    port: int, pages: list[str], sessions: int, count: int, think: float, views: list[View]
+    port: int, pages: list[str], sessions: int, count: int, think: float, views: list[View], ramp: bool
 ) -> None:
     async def one(number: int) -> None:
         rng = random.Random(SEED + number)
+        if think > 0 and ramp:  # arrivals spread over one mean pause, as readers come in (steady state)
+            await asyncio.sleep(rng.uniform(0, think))
         async with Session(port, number) as session:
             for page in sequence(pages, count, rng):
                 views.append(await session.view(page, "concurrent"))
@@ -260,6 +264,12 @@ def main() -> None:
         "--think", type=float, default=0, help="mean pause in s between a session's views (0: none)"
     )
     parser.add_argument("--timeout", type=float, default=600, help="global bound in seconds (600)")
+    parser.add_argument(
+        "--all-at-once",
+        action="store_true",
+        help="with --think, every session opens its first page at the same instant (default: each arrives "
+        "at a random moment within one mean pause)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     deadline = started + args.timeout
@@ -339,7 +349,10 @@ def main() -> None:
             phase_started = time.perf_counter()
             concurrent_done = asyncio.run(
                 bounded(
-                    concurrent_phase(port, pages, args.sessions, args.views, args.think, concurrent), deadline
+                    concurrent_phase(
+                        port, pages, args.sessions, args.views, args.think, concurrent, not args.all_at_once
+                    ),
+                    deadline,
                 )
             )
             concurrent_wall = time.perf_counter() - phase_started
@@ -354,6 +367,14 @@ def main() -> None:
             f"(one session alone, warm: {1 / np.mean(warm) if warm else 0:.2f} views/s)"
         )
         print(f"  all views: p50 {c50:.2f} s, p95 {c95:.2f} s, max {cmax:.2f} s")
+        seen: set[int] = set()
+        firsts = [v.seconds for v in concurrent if not (v.session in seen or seen.add(v.session))]
+        f50, f95, fmax = quantiles(firsts)
+        print(
+            f"  each session's first view ({len(firsts)}, "
+            f"{'in the same instant' if args.all_at_once or not args.think else 'arriving within one pause'}): "
+            f"p50 {f50:.2f} s, p95 {f95:.2f} s, max {fmax:.2f} s"
+        )
         print(f"  p95(concurrent) / p50(single, warm) = {c95 / s50:.1f}; p50 ratio {c50 / s50:.1f}")
         busy = concurrent_cpu / concurrent_wall if concurrent_wall else 0
         print(
