@@ -88,6 +88,17 @@ def show_changes(changes: Changes) -> None:
             "The authority's latest value against England's, then and now (the Fingertips rule, 95% and 99.8%).",
         ),
         (
+            "Trends that changed",
+            changes.trends,
+            "The authority's recent trend (the Fingertips rule on its five latest points), then and now.",
+        ),
+        (
+            "Gaps that started widening or narrowing",
+            changes.gaps,
+            "The verdict on each gap over time (the SII's own recent trend), then and now, for the authority's "
+            "gaps by deprivation and between its wards.",
+        ),
+        (
             "Withdrawn values",
             changes.withdrawn,
             "Values no longer current because their extract was withdrawn.",
@@ -100,7 +111,3 @@ def show_changes(changes: Changes) -> None:
             st.caption("Nothing of this kind.")
         else:
             show_table(frame, hide_index=True, width="stretch", key=f"changes_{title[:12]}")
-    st.caption(
-        "Trends and gap verdicts that changed are not listed yet: the store keeps only their current values. "
-        "The gap tracker shows each gap's current verdict."
-    )

@@ -219,6 +219,8 @@ def _changes_section(changes) -> str:
         ("New data", changes.new_data),
         ("Revised values", changes.revised),
         ("Comparisons with England that changed", changes.comparisons),
+        ("Trends that changed", changes.trends),
+        ("Gaps that started widening or narrowing", changes.gaps),
         ("Withdrawn values", changes.withdrawn),
     ):
         if not frame.empty:
@@ -228,7 +230,8 @@ def _changes_section(changes) -> str:
                 f"<h3>{_e(title)} ({len(frame):,})</h3>{_table(shown)}{more if len(frame) > len(shown) else ''}"
             )
     out.append(
-        '<p class="note">From the extract register; trends and gap verdicts that changed are not listed.</p>'
+        '<p class="note">From the extract register and the values of each state; the trends and gap verdicts '
+        "are the gap engine's on the authority's values then and now.</p>"
     )
     return "".join(out) + "</div>"
 

@@ -1,23 +1,28 @@
-"""What changed since the last meeting: new data, revised values (old and new), withdrawn values and the
-comparisons with England that changed, between the store as it stood at a moment and the store now.
+"""What changed since the last meeting: new data, revised values (old and new), withdrawn values, the
+comparisons with England, the recent trends and the gap verdicts that changed, between the store as it stood
+at a moment and the store now.
 
 Everything is derived from the extract register and the append-only observations (queries/changes_since.sql,
-queries/totals_then_and_now.sql), so nothing here is typed by hand. The comparisons are the same Fingertips
-rule the gap engine applies (het.stats.benchmark.compare_rows) to the values of each state.
+queries/totals_then_and_now.sql, queries/gap_inputs_then_and_now.sql), so nothing here is typed by hand. The
+comparisons are the Fingertips rule the gap engine applies (het.stats.benchmark.compare_rows), and the
+trends and gap verdicts are the gap engine itself (het.derived.gaps.compute_derived) run on the authority's,
+its wards' and England's values of each state: "now" is what the stored results say.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 
+from het.derived.gaps import compute_derived
 from het.format import format_value, plural
 from het.stats.benchmark import compare_rows
 from het.store import Store
 from het.views.freshness import day_text
-from het.vocabulary import ENGLAND, TOTAL
+from het.vocabulary import BREAKDOWN_LABELS, ENGLAND, TOTAL
 
 KEY = ["indicator_id", "sex", "age"]
 
@@ -31,10 +36,13 @@ class Changes:
     comparisons: (
         pd.DataFrame
     )  # the authority's latest comparison with England, then and now, where it changed
+    trends: pd.DataFrame  # the authority's recent-trend markers that changed (whole-area series)
+    gaps: pd.DataFrame  # the authority's gap-over-time verdicts that changed (deprivation, wards)
 
     @property
     def empty(self) -> bool:
-        return self.new_data.empty and self.revised.empty and self.withdrawn.empty and self.comparisons.empty
+        parts = [self.new_data, self.revised, self.withdrawn, self.comparisons, self.trends, self.gaps]
+        return all(part.empty for part in parts)
 
     def summary(self) -> str:
         """'Since 1 November 2026: new data for 3 indicators, 12 revised values, ...'."""
@@ -49,6 +57,10 @@ class Changes:
             parts.append(plural(len(self.withdrawn), "withdrawn value"))
         if not self.comparisons.empty:
             parts.append(plural(len(self.comparisons), "changed comparison") + " with England")
+        if not self.trends.empty:
+            parts.append(plural(len(self.trends), "changed trend"))
+        if not self.gaps.empty:
+            parts.append(plural(len(self.gaps), "changed gap verdict"))
         return f"Since {day_text(self.since)}: " + ", ".join(parts) + "."
 
 
@@ -61,12 +73,23 @@ def what_changed(store: Store, since: datetime) -> Changes:
     totals = store.query("totals_then_and_now", **params)
     catalogue = store.query("indicator_catalogue").set_index("indicator_id")
     areas = store.query("area_list").drop_duplicates("area_code").set_index("area_code")["area_name"]
+    if rows.empty:  # no value changed: the gap engine would give what it gave then
+        trends, gaps = pd.DataFrame(columns=TREND_COLUMNS), pd.DataFrame(columns=GAP_COLUMNS)
+    else:
+        trends, gaps = _derived_changes(
+            store.query("gap_inputs_then_and_now", **params),
+            store.query("deprivation_group_populations"),
+            catalogue,
+            authority_code=code,
+        )
     return Changes(
         since=since,
         new_data=_new_data(rows, catalogue),
         revised=_values(rows[rows["change"] == "revised"], catalogue, areas),
         withdrawn=_values(rows[rows["change"] == "withdrawn"], catalogue, areas),
         comparisons=_comparisons(totals, catalogue, authority_code=code),
+        trends=trends,
+        gaps=gaps,
     )
 
 
@@ -171,3 +194,72 @@ def _comparisons(totals: pd.DataFrame, catalogue: pd.DataFrame, *, authority_cod
         },
         columns=columns,
     )
+
+
+TREND_COLUMNS = ["Indicator", "Sex", "Age", "Then", "Now"]
+GAP_COLUMNS = ["Indicator", "Gap", "Sex", "Age", "Then", "Now"]
+
+
+def _derived_changes(
+    inputs: pd.DataFrame, pack: pd.DataFrame, catalogue: pd.DataFrame, *, authority_code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The authority's recent trends and gap verdicts that differ between the two states.
+
+    Only series that had a result then are compared (a series new since then is new data, not a change).
+    """
+    results = {}
+    for state in ("then", "now"):
+        rows = inputs[inputs["state"] == state].drop(columns="state").reset_index(drop=True)
+        results[state] = compute_derived(rows, group_populations=pack) if not rows.empty else None
+    if results["then"] is None or results["now"] is None:
+        return pd.DataFrame(columns=TREND_COLUMNS), pd.DataFrame(columns=GAP_COLUMNS)
+    key = ["indicator_id", "sex", "age"]
+
+    def trends(state: str) -> pd.DataFrame:
+        frame = results[state].trend_results
+        if frame.empty:
+            return pd.DataFrame(columns=[*key, "marker"])
+        own = frame[(frame["area_code"] == authority_code) & (frame["breakdown"] == TOTAL)]
+        return own[[*key, "marker"]].astype({c: str for c in key})
+
+    def verdicts(state: str) -> pd.DataFrame:
+        frame = results[state].gap_trends
+        if frame.empty:
+            return pd.DataFrame(columns=[*key, "dimension", "breakdown", "verdict"])
+        own = frame[frame["area_code"] == authority_code]
+        return own[[*key, "dimension", "breakdown", "verdict"]].astype({c: str for c in [*key, "breakdown"]})
+
+    marker = trends("now").merge(trends("then"), on=key, suffixes=("_now", "_then"))
+    marker = marker[marker["marker_then"] != marker["marker_now"]].sort_values(key)
+    trend_table = pd.DataFrame(
+        {
+            "Indicator": [_name(catalogue, i) for i in marker["indicator_id"]],
+            "Sex": marker["sex"].tolist(),
+            "Age": marker["age"].tolist(),
+            "Then": marker["marker_then"].tolist(),
+            "Now": marker["marker_now"].tolist(),
+        },
+        columns=TREND_COLUMNS,
+    )
+    gap_key = [*key, "dimension", "breakdown"]
+    verdict = verdicts("now").merge(verdicts("then"), on=gap_key, suffixes=("_now", "_then"))
+    verdict = verdict[verdict["verdict_then"] != verdict["verdict_now"]].sort_values(gap_key)
+    gap_table = pd.DataFrame(
+        {
+            "Indicator": [_name(catalogue, i) for i in verdict["indicator_id"]],
+            "Gap": [_gap_name(d, b) for d, b in zip(verdict["dimension"], verdict["breakdown"], strict=True)],
+            "Sex": verdict["sex"].tolist(),
+            "Age": verdict["age"].tolist(),
+            "Then": verdict["verdict_then"].tolist(),
+            "Now": verdict["verdict_now"].tolist(),
+        },
+        columns=GAP_COLUMNS,
+    )
+    return trend_table, gap_table
+
+
+def _gap_name(dimension: str, breakdown: str) -> str:
+    if dimension == "ward":
+        return "between its wards"
+    label = re.sub(r" \(IMD[^)]*\)$", "", BREAKDOWN_LABELS.get(breakdown, breakdown))  # short, for the table
+    return f"by {label[:1].lower()}{label[1:]}"

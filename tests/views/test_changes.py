@@ -137,3 +137,83 @@ def test_a_new_period_is_new_data(store):
     assert changes.revised.empty
     (row,) = changes.new_data.to_dict("records")
     assert row["New values"] == "1" and row["Periods"] == later["period"]
+
+
+def stored(store: Store, sql: str, indicator: str) -> dict:
+    return {tuple(r[:-1]): r[-1] for r in store.cursor().execute(sql, {"i": indicator}).fetchall()}
+
+
+TRENDS = (
+    "SELECT sex, age, marker FROM trend_results WHERE indicator_id = $i AND area_code = 'E06000032' "
+    "AND breakdown = 'total'"
+)
+VERDICTS = (
+    "SELECT sex, age, dimension, breakdown, verdict FROM gap_trends WHERE indicator_id = $i "
+    "AND area_code = 'E06000032'"
+)
+
+
+def test_trends_and_gap_verdicts_that_changed_are_the_gap_engines_then_and_now(store):
+    """A revision of the latest five years (a steep rise overall, the most deprived falling behind the least)
+    changes the authority's trend and its deprivation gap verdict: the page lists exactly the stored results
+    that changed, before and after the load."""
+    indicator = "attainment8"
+    periods = [
+        r[0]
+        for r in store.cursor()
+        .execute(
+            "SELECT DISTINCT period_label, period_sort FROM current_observations WHERE indicator_id = $i "
+            "AND area_code = 'E06000032' AND breakdown = 'total' ORDER BY period_sort DESC LIMIT 5",
+            {"i": indicator},
+        )
+        .fetchall()
+    ][::-1]
+    trends_then, verdicts_then = stored(store, TRENDS, indicator), stored(store, VERDICTS, indicator)
+    since = moment(store)
+    lines = [
+        "indicator_id,area_code,period,sex,age,breakdown,category,category_rank,value,lower_ci95,upper_ci95"
+    ]
+    for step, period in enumerate(periods):
+        total = 40.0 + 3.0 * step
+        lines.append(
+            f"{indicator},E06000032,{period},Persons,15-16 yrs,total,,,{total},{total - 0.3},{total + 0.3}"
+        )
+        for rank, label in enumerate(
+            ["Q1 (most deprived)", "Q2", "Q3", "Q4", "Q5 (least deprived)"], start=1
+        ):
+            value = 40.0 + (rank - 3) * (2.0 + 4.0 * step)  # the groups draw apart year by year
+            lines.append(
+                f"{indicator},E06000032,{period},Persons,15-16 yrs,deprivation_local_quintile,{label},{rank},"
+                f"{value},{value - 0.5},{value + 0.5}"
+            )
+    parsed = read_extract(
+        "\n".join(lines).encode() + b"\n",
+        file_name="steep.csv",
+        indicators=store.query("indicator_catalogue"),
+        areas=store.query("area_list"),
+        format="het_tidy",
+    )
+    assert not parsed.problems.errors, [str(p) for p in parsed.problems.errors]
+    load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    trends_now, verdicts_now = stored(store, TRENDS, indicator), stored(store, VERDICTS, indicator)
+    changed_trends = {
+        k: (trends_then[k], v) for k, v in trends_now.items() if k in trends_then and trends_then[k] != v
+    }
+    changed_verdicts = {
+        k: (verdicts_then[k], v)
+        for k, v in verdicts_now.items()
+        if k in verdicts_then and verdicts_then[k] != v
+    }
+    assert changed_trends and changed_verdicts  # the revision did change them
+
+    changes = what_changed(store, since)
+    name = store.query("indicator_catalogue").set_index("indicator_id").loc[indicator, "name"]
+    assert set(changes.trends["Indicator"]) == {name} == set(changes.gaps["Indicator"])  # nothing else moved
+    listed = changes.trends[changes.trends["Indicator"] == name]
+    assert {(r.Sex, r.Age): (r.Then, r.Now) for r in listed.itertuples()} == changed_trends
+    gaps = changes.gaps[changes.gaps["Indicator"] == name]
+    assert len(gaps) == len(changed_verdicts)
+    assert sorted(zip(gaps["Then"], gaps["Now"], strict=True)) == sorted(changed_verdicts.values())
+    assert any(g.startswith("by deprivation quintile") for g in gaps["Gap"])
+    assert "changed trend" in changes.summary() and "changed gap verdict" in changes.summary()
+    assert what_changed(store, moment(store)).empty  # and after the load, nothing
