@@ -127,8 +127,14 @@ def rejected_frame(parsed: ParsedExtract) -> pd.DataFrame:
     return out
 
 
-def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
-    """Compare a checked extract with the store's current values; writes nothing."""
+def preview_extract(
+    store: Store, parsed: ParsedExtract, *, indicators: pd.DataFrame | None = None
+) -> Preview:
+    """Compare a checked extract with the store's current values; writes nothing.
+
+    indicators: the catalogue the file was read against, when it holds more than the store's (the local
+    indicators an analyst defined for this file, added only with its load), for the indicators' names.
+    """
     if parsed.format == "kpi":
         return _preview_kpis(store, parsed)
     compared = _against_current(store, parsed, "preview_against_current", lambda result: result.df())
@@ -136,6 +142,7 @@ def preview_extract(store: Store, parsed: ParsedExtract) -> Preview:
     return _observation_preview(
         store,
         parsed,
+        indicators=indicators,
         new=compared.loc[status == "new", ROW_COLUMNS].reset_index(drop=True),
         revised=compared.loc[status == "revised", REVISED_COLUMNS].reset_index(drop=True),
         unchanged=compared.loc[status == "unchanged", ROW_COLUMNS].reset_index(drop=True),
@@ -173,12 +180,15 @@ def _against_current(store: Store, parsed: ParsedExtract, query: str, read):
         cur.close()
 
 
-def _observation_preview(store: Store, parsed: ParsedExtract, **frames) -> Preview:
+def _observation_preview(
+    store: Store, parsed: ParsedExtract, *, indicators: pd.DataFrame | None = None, **frames
+) -> Preview:
+    catalogue = store.query("indicator_catalogue") if indicators is None else indicators
     return Preview(
         file_name=parsed.file_name,
         format=parsed.format,
         rejected=rejected_frame(parsed),
-        touched=_touched(store, parsed.observations),
+        touched=_touched(catalogue, parsed.observations),
         unknown_indicators=parsed.unknown_indicators.reset_index(drop=True),
         rows_read=parsed.rows_read,
         can_commit=parsed.can_commit,
@@ -187,12 +197,12 @@ def _observation_preview(store: Store, parsed: ParsedExtract, **frames) -> Previ
     )
 
 
-def _touched(store: Store, observations: pd.DataFrame) -> pd.DataFrame:
+def _touched(catalogue: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     """Per indicator: its name, the periods the extract carries (in order) and the number of rows."""
     columns = ["indicator_id", "name", "periods", "rows"]
     if observations.empty:
         return pd.DataFrame(columns=columns)
-    names = store.query("indicator_catalogue").set_index("indicator_id")["name"]
+    names = catalogue.set_index("indicator_id")["name"]
     periods = (
         observations[["indicator_id", "period_sort", "period_label"]]
         .drop_duplicates()

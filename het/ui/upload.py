@@ -150,7 +150,7 @@ def read_with_mapping(name: str, content: bytes, options: dict) -> ParsedExtract
                         + "."
                     )
             bar.progress(2 / 3, text="Step 3 of 3: comparing with the values already in the store ...")
-            preview = preview_extract(store, parsed)
+            preview = preview_extract(store, parsed, indicators=indicators)
             bar.progress(1.0, text="Checked: the preview is below.")
             status.update(
                 label=f"Read and checked {md_text(name, limit=120)} ({size})",
@@ -354,7 +354,7 @@ def show_preview(preview: Preview) -> None:
     ):
         with tab:
             if frame.empty:
-                st.caption("None.")
+                st.caption("Nothing of this kind.")
             else:
                 show_table(frame.head(5000), hide_index=True, width="stretch", key=f"preview_{key}")
                 if len(frame) > 5000:

@@ -63,6 +63,9 @@ def test_defining_writes_nothing_and_loading_adds_it_with_the_rows(store_copy, m
     assert any("Local indicators this load will add" in h.value for h in at.header)
     assert not any("Indicators het does not know" in h.value for h in at.header)
     assert not at.button(key="upload_commit").disabled
+    # The preview's "Indicators and periods" tab names it, though the catalogue does not hold it yet.
+    (touched,) = [df.value for df in at.dataframe if list(df.value.columns[:2]) == ["indicator_id", "name"]]
+    assert touched.set_index("indicator_id").loc["bus_use_local", "name"] == "bus_use_local"
     assert Store(store_copy).content_checksum() == before  # defined, not written
     at = at.button(key="upload_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
