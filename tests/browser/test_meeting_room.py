@@ -151,3 +151,43 @@ def test_keyboard_focus_is_visible(app_server, page: Page):
         if outline and page.evaluate("() => !!document.activeElement.closest('[data-testid=stMain]')"):
             break
     assert outline is not None and outline[0] != "none" and outline[1] >= 2, outline
+
+
+STATES_EXTRACT = (
+    "indicator_id,area_code,period,sex,age,breakdown,category,value,lower_ci95,upper_ci95\n"
+    "smoking_adults,E06000032,2027,Persons,18+ yrs,total,,12.0,10.5,13.5\n"
+)
+
+
+def test_pages_in_their_other_states_pass_an_axe_scan(app_server, page: Page, tmp_path):
+    """Beyond each page as it opens: a card's Table, Download and About tabs, the Overview in meeting mode,
+    What changed listing values, and the Upload page with a checked file's preview (tables, metrics, tabs)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    found = {}
+
+    def scan(name: str) -> None:
+        settle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        if violations := axe_violations(page):
+            found[name] = violations
+
+    page.goto(f"{app_server}/indicators")
+    settle(page)
+    for tab in ("Table", "Download", "About"):
+        page.get_by_role("tab", name=tab, exact=True).first.click()
+        scan(f"indicators, {tab} tab")
+    page.goto(f"{app_server}/?meeting=on")
+    scan("overview in meeting mode")
+    page.goto(f"{app_server}/what-changed?since=2000-01-01")
+    expect(page.get_by_role("heading", name=re.compile(r"New data \(\d+\)"))).to_be_visible(timeout=90_000)
+    scan("what changed, listing new data")
+    file = tmp_path / "smoking_2027.csv"
+    file.write_text(STATES_EXTRACT)
+    page.goto(f"{app_server}/load")
+    expect(page.get_by_role("heading", name="What's new to load?")).to_be_visible(timeout=90_000)
+    page.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(str(file))
+    expect(page.get_by_text("What this load would change")).to_be_visible(timeout=30_000)
+    scan("upload, a checked file's preview")
+    page.get_by_role("tab", name="Indicators and periods").click()
+    scan("upload, the preview's indicators tab")
+    assert found == {}
