@@ -100,7 +100,14 @@ h2 { font-size: 1.75rem !important; }
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
 @page { size: A4; margin: 14mm 12mm; }
+.het-print-only { display: none; }
 @media print {
+  .het-print-only { display: block !important; }
+  [data-testid="stDataFrame"],
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) { display: none !important; }
+  .het-print-table { border-collapse: collapse; font-size: 9pt; width: 100%; break-inside: auto !important; }
+  .het-print-table tr { break-inside: avoid; }
+  .het-print-table th, .het-print-table td { border-bottom: 1px solid #ccc; padding: 2px 4px; text-align: left; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],

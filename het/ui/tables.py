@@ -1,16 +1,89 @@
 """Every table a page shows goes through show_table: its text cells that a spreadsheet would run as a formula
 (= + - @, not numbers) get a leading apostrophe before Streamlit sees them, so the grid's own "Download as
 CSV" never hands anyone a live formula (het.format.neutralise_formulas). Edit grids are not wrapped: what
-an editor shows is what it saves."""
+an editor shows is what it saves.
+
+A grid draws on a canvas and prints only the rows and columns in its window, so each table also carries a
+plain HTML copy of itself (its first PRINT_ROWS rows) that only printing shows: the print stylesheet
+(het.ui.chrome) swaps the grid for it.
+"""
 
 from __future__ import annotations
+
+import numbers
+import re
 
 import pandas as pd
 import streamlit as st
 
 from het.format import neutralise_formulas
 
+PRINT_ROWS = 250
+
 
 def show_table(data: pd.DataFrame, **kwargs):
     """st.dataframe of the frame with formulas made inert; returns what st.dataframe returns (selections)."""
-    return st.dataframe(neutralise_formulas(data) if isinstance(data, pd.DataFrame) else data, **kwargs)
+    shown = neutralise_formulas(data) if isinstance(data, pd.DataFrame) else data
+    result = st.dataframe(shown, **kwargs)
+    if isinstance(shown, pd.DataFrame):
+        st.html(
+            print_copy(
+                shown,
+                index=not kwargs.get("hide_index", False),
+                column_order=kwargs.get("column_order"),
+                column_config=kwargs.get("column_config") or {},
+            )
+        )
+    return result
+
+
+def print_copy(
+    frame: pd.DataFrame, *, index: bool, column_order=None, column_config: dict | None = None
+) -> str:
+    """The frame as the grid shows it (its columns, labels and number formats), as a plain HTML table that
+    only printing shows; cells escaped, blanks for missing."""
+    config = column_config or {}
+    columns = [c for c in (column_order or frame.columns) if c in frame.columns]
+    out = pd.DataFrame(index=frame.index[:PRINT_ROWS])
+    for column in columns:
+        setting = config.get(column, {})
+        if setting is None or (isinstance(setting, dict) and setting.get("hidden")):
+            continue
+        label = setting if isinstance(setting, str) else (setting.get("label") or column)
+        number_format = (
+            (setting.get("type_config") or {}).get("format") if isinstance(setting, dict) else None
+        )
+        out[label] = [_cell(v, number_format) for v in frame[column].head(PRINT_ROWS)]
+    table = out.to_html(index=index, escape=True, na_rep="", border=0, classes="het-print-table")
+    more = (
+        f"<p>The first {PRINT_ROWS:,} of {len(frame):,} rows; the page's download has them all.</p>"
+        if len(frame) > PRINT_ROWS
+        else ""
+    )
+    return f'<div class="het-print-only">{table}{more}</div>'
+
+
+_PRINTF = re.compile(r"%([+\- 0#]*)(,?)(\d*)(?:\.(\d+))?([dfieEgGs])")
+
+
+def _cell(value, number_format: str | None) -> str:
+    """A cell as the grid would show it: a printf-style number format as Streamlit reads it (',' for
+    thousands), else numbers to four decimals at most; missing cells blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, numbers.Real):
+        return str(value)
+    if number_format and (match := _PRINTF.search(number_format)):
+        flags, comma, width, precision, kind = match.groups()
+        spec = f"{flags}{comma}{width}{'.' + precision if precision else ''}{'d' if kind == 'i' else kind}"
+        try:
+            number = format(int(value) if kind in "di" else float(value), spec)
+        except (TypeError, ValueError):
+            number = str(value)
+        text = number_format[: match.start()] + number + number_format[match.end() :]
+        return text.replace("%%", "%")
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    return f"{float(value):,.4f}".rstrip("0").rstrip(".")

@@ -191,3 +191,29 @@ def test_pages_in_their_other_states_pass_an_axe_scan(app_server, page: Page, tm
     page.get_by_role("tab", name="Indicators and periods").click()
     scan("upload, the preview's indicators tab")
     assert found == {}
+
+
+@pytest.mark.parametrize("path", ["", "principles?principle=1", "gaps"])
+def test_printing_a_page_gives_clean_a4_pages(app_server, page: Page, artifacts, path):
+    """The print stylesheet, by printing: Chromium's own print to PDF (A4, as the browser's Print does),
+    read back with pypdf. Every page has text, the sidebar and the page's controls are gone, the page's
+    title is there and no word is broken across lines."""
+    from pypdf import PdfReader
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server}/{path}")
+    settle(page)
+    title = page.get_by_role("heading", level=1).first.inner_text()
+    name = path.split("?")[0] or "overview"
+    pdf = artifacts / f"print_{name}.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    reader = PdfReader(str(pdf))
+    texts = [p.extract_text() or "" for p in reader.pages]
+    assert texts and all(len(t.strip()) > 40 for t in texts), [len(t) for t in texts]
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points (Chromium rounds up)
+    text = "\n".join(texts)
+    assert " ".join(title.split()) in " ".join(text.split())
+    for gone in ("Meeting mode", "Who owns what", "Load an extract"):  # a control, the sidebar's links
+        assert gone not in text, gone
+    assert "Englan\nd" not in text and "Englan d" not in text
