@@ -132,6 +132,7 @@ def chart_card(
         with table_tab:
             show_table(
                 data,
+                printable=False,  # the card prints its chart; the Table tab is the screen's alternative
                 hide_index=True,
                 width="stretch",
                 key=f"{key}_table",

@@ -21,11 +21,15 @@ from het.format import neutralise_formulas
 PRINT_ROWS = 250
 
 
-def show_table(data: pd.DataFrame, **kwargs):
-    """st.dataframe of the frame with formulas made inert; returns what st.dataframe returns (selections)."""
+def show_table(data: pd.DataFrame, *, printable: bool = True, **kwargs):
+    """st.dataframe of the frame with formulas made inert; returns what st.dataframe returns (selections).
+
+    printable=False leaves out the print copy, where the page prints something else in the table's place
+    (a chart card's Table tab: the card prints its chart).
+    """
     shown = neutralise_formulas(data) if isinstance(data, pd.DataFrame) else data
     result = st.dataframe(shown, **kwargs)
-    if isinstance(shown, pd.DataFrame):
+    if printable and isinstance(shown, pd.DataFrame):
         st.html(
             print_copy(
                 shown,

@@ -5,10 +5,13 @@ least 16 px, N steps to the next principle)."""
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 
+import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from het.ui.nav import PAGES
@@ -209,7 +212,16 @@ def test_printing_a_page_gives_clean_a4_pages(app_server, page: Page, artifacts,
     page.pdf(path=str(pdf), format="A4", print_background=True)
     reader = PdfReader(str(pdf))
     texts = [p.extract_text() or "" for p in reader.pages]
-    assert texts and all(len(t.strip()) > 40 for t in texts), [len(t) for t in texts]
+    assert texts and len(texts[0].strip()) > 40
+    # No blank page: each one, rendered (pdftoppm), has ink on it (text, a table or a chart).
+    for stale in artifacts.glob(f"print_{name}-*.png"):
+        stale.unlink()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(artifacts / f"print_{name}")], check=True)
+    pages = sorted(artifacts.glob(f"print_{name}-*.png"))
+    assert len(pages) == len(texts)
+    for png in pages:
+        pixels = np.asarray(Image.open(png).convert("L"))
+        assert (pixels < 200).mean() > 0.002, f"{png.name} is blank"
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points (Chromium rounds up)
     text = "\n".join(texts)
