@@ -226,7 +226,7 @@ def _demo(store: Store, args) -> int:
     real = register[(register["status"] == "active") & (register["source_kind"] != "demo")]
     if len(real) and not args.over_real_data:
         print(
-            f"het: {len(real)} active extract(s) hold real values (newest: {real['file_name'].iloc[0]}). "
+            f"het: {plural(len(real), 'active extract')} {'holds' if len(real) == 1 else 'hold'} real values (newest: {real['file_name'].iloc[0]}). "
             "Loading the demonstration data now would make its made-up values current over them wherever they "
             "share an indicator, area, period, sex and age. Nothing was loaded. To do it anyway, run "
             "`python -m het demo --over-real-data` (the demo stays withdrawable).",

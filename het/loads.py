@@ -32,6 +32,7 @@ from het.derived.refresh import (
     running_state,
     write_refresh,
 )
+from het.format import plural
 from het.ingest import commit as observation_commits
 from het.ingest import indicators as local_indicators
 from het.ingest import kpis as kpi_commits
@@ -289,7 +290,7 @@ class EditResult:
         if self.change_id is None:
             return "No changes: nothing was saved."
         loaded = f" (workbook loaded as extract {self.extract_id})" if self.extract_id else ""
-        return f"Saved change {self.change_id}: {self.n_fields} field(s) of {self.n_items} item(s){loaded}."
+        return f"Saved change {self.change_id}: {plural(self.n_fields, 'field')} of {plural(self.n_items, 'item')}{loaded}."
 
 
 def save_workstream_edits(

@@ -75,7 +75,7 @@ def test_demo_after_real_data_warns_and_asks_before_overriding(store_path, tmp_p
     before = extracts(store_path)
     assert main(["--db", str(store_path), "demo"]) == 1
     err = capsys.readouterr().err
-    assert "1 active extract(s) hold real values (newest: real.csv)" in err and "Nothing was loaded" in err
+    assert "1 active extract holds real values (newest: real.csv)" in err and "Nothing was loaded" in err
     pd.testing.assert_frame_equal(extracts(store_path), before)
     assert main(["--db", str(store_path), "demo", "--over-real-data"]) == 0
     assert "loaded the demonstration extract" in capsys.readouterr().out

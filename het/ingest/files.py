@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from het.format import plural
 from het.ingest import xlsx
 from het.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_RECORD_FIELDS, MAX_XLSX_CELLS
 from het.ingest.problems import Problems, escaped, quoted, shown
@@ -409,7 +410,7 @@ def _arrow_csv(content: bytes, delimiter: str, encoding: str):
         for i in range(short, width):
             table = table.append_column(f"f{i}", empty)
         notes.append(
-            f"every data row omits the last {width - short} field(s) ({', '.join(map(shown, missing))}); "
+            f"every data row omits the last {plural(width - short, 'field')} ({', '.join(map(shown, missing))}); "
             "read as empty"
         )
         data = table
@@ -628,13 +629,13 @@ def _python_csv(content: bytes, delimiter: str, encoding: str, file_name: str, p
     if every_row_omits:
         missing = header[short_widths.pop() :]
         notes.append(
-            f"every data row omits the last {len(missing)} field(s) ({', '.join(map(shown, missing))}); "
+            f"every data row omits the last {plural(len(missing), 'field')} ({', '.join(map(shown, missing))}); "
             "read as empty"
         )
     elif short:
         problems.warning(
             file_name,
-            f"{len(short)} row(s) have fewer fields than the header (rows {_list_rows(short)}); "
+            f"{plural(len(short), 'row')} {'has' if len(short) == 1 else 'have'} fewer fields than the header (rows {_list_rows(short)}); "
             "the missing fields were read as empty",
         )
     columns = {
@@ -802,7 +803,7 @@ def _table_from_cells(
         if name and below:
             problems.warning(
                 file_name,
-                f"{len(below)} cell(s) are formatted as percentages in Excel (e.g. "
+                f"{plural(len(below), 'cell')} {'is' if len(below) == 1 else 'are'} formatted as percentages in Excel (e.g. "
                 f"{get_column_letter(c_index)}{below[0]}): read as percentages, so 0.45 shown as 45% is 45",
                 sheet=chosen,
                 column=name,
@@ -861,7 +862,11 @@ def _formula_problems(
         )
     more = cells.formula_counts["missing"] - len(cells.missing_formulas)
     if more > 0:
-        problems.error(file_name, f"and {more:,} more formula cell(s) have no cached value", sheet=sheet)
+        problems.error(
+            file_name,
+            f"and {plural(more, 'more formula cell')} {'has' if more == 1 else 'have'} no cached value",
+            sheet=sheet,
+        )
     for r_index, c_index, _formula, value in cells.cached_formulas:
         problems.warning(
             file_name,
@@ -873,7 +878,9 @@ def _formula_problems(
     more = cells.formula_counts["cached"] - len(cells.cached_formulas)
     if more > 0:
         problems.warning(
-            file_name, f"and {more:,} more formula cell(s): their cached values were used", sheet=sheet
+            file_name,
+            f"and {plural(more, 'more formula cell')}: {'its cached value was' if more == 1 else 'their cached values were'} used",
+            sheet=sheet,
         )
 
 

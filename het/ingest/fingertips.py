@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from het.format import plural
 from het.ingest.duplicates import check_duplicates
 from het.ingest.extra_columns import extra_json
 from het.ingest.files import RawTable, cannot_check
@@ -480,9 +481,9 @@ class _Reader:
             )
             kinds = sorted({types[type_index[p]] for p in positions})
             self.checker.warning(
-                f"{len(positions)} row(s) kept aside: area not in het's geography "
+                f"{plural(len(positions), 'row')} kept aside: area not in het's geography "
                 f"({summarise_values(distinct)}; "
-                f"{len(distinct)} area(s) of type {', '.join(kinds)}). "
+                f"{plural(len(distinct), 'area')} of type {', '.join(kinds)}). "
                 "het keeps only the areas it knows (the authority, its wards, England, the region and comparators)",
                 column=column,
             )
@@ -511,7 +512,7 @@ class _Reader:
             if match.breakdown is not None or not mask.any():
                 continue
             self.checker.warning(
-                f"{int(mask.sum())} row(s) kept aside: {match.reason} ({self.checker.row_list(mask)})",
+                f"{plural(int(mask.sum()), 'row')} kept aside: {match.reason} ({self.checker.row_list(mask)})",
                 column=column,
                 row=int(self.checker.rows[np.flatnonzero(mask)[0]]),
             )
@@ -558,7 +559,7 @@ class _Reader:
             mask = second & (type_index == kept_code)
             loaded = sorted({types[c] for c in loaded_type[mask]})
             self.checker.warning(
-                f"{int(mask.sum())} row(s) kept aside: {quoted(types[kept_code])} gives a second set of groups for the "
+                f"{plural(int(mask.sum()), 'row')} kept aside: {quoted(types[kept_code])} gives a second set of groups for the "
                 f"same indicator, area, period, sex and age as {quoted('; '.join(loaded))}, which was loaded "
                 f"(het holds one set per breakdown) ({self.checker.row_list(mask)})",
                 column=self.names.get("category_type", "Category Type"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from het.format import plural
 from het.ingest.problems import quoted, shown
 from het.ingest.row_checker import RowChecker
 from het.ingest.text_codes import category_series, text_series
@@ -91,7 +92,7 @@ def resolve_indicators(
         )
         label = quoted(key) + (f" ({shown(name)})" if name else "")
         checker.error(
-            f"indicator {label} is not in the catalogue ({len(positions)} row(s)): map it to a catalogue "
+            f"indicator {label} is not in the catalogue ({plural(len(positions), 'row')}): map it to a catalogue "
             "indicator or add it as a local indicator",
             row=first_row,
             column=column,
@@ -100,7 +101,7 @@ def resolve_indicators(
     if ignored.any():
         ignored_keys = sorted({values[c] for c in range(len(values)) if state[c] == 2})
         checker.warning(
-            f"{int(ignored.sum())} row(s) of indicator(s) {', '.join(ignored_keys)} set aside at the analyst's "
+            f"{plural(int(ignored.sum()), 'row')} of {'indicator' if len(ignored_keys) == 1 else 'indicators'} {', '.join(ignored_keys)} set aside at the analyst's "
             "request (mapped to no indicator)",
             column=column,
         )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from het.format import plural
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -117,4 +119,4 @@ class ExtractRejected(ValueError):
         self.problems = problems
         shown_problems = "\n".join(f"- {p}" for p in problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} error(s); nothing was loaded:\n{shown_problems}{more}")
+        super().__init__(f"{plural(len(problems), 'error')}; nothing was loaded:\n{shown_problems}{more}")

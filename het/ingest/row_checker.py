@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from het.format import plural
 from het.ingest.problems import ERROR, Problems
 
 # Per check, how many offending rows are named before the rest are counted.
@@ -53,7 +54,7 @@ class RowChecker:
         for i in index[:MAX_ROWS_NAMED]:
             add(message(int(i)), row=int(self.rows[i]), column=column)
         if len(index) > MAX_ROWS_NAMED:
-            add(f"the same problem in {len(index) - MAX_ROWS_NAMED} more row(s)", column=column)
+            add(f"the same problem in {plural(len(index) - MAX_ROWS_NAMED, 'more row')}", column=column)
         return hit
 
     def row_list(self, mask, limit: int = MAX_ROWS_NAMED) -> str:

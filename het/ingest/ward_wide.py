@@ -27,6 +27,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from het.format import plural
 from het.ingest.duplicates import check_duplicates
 from het.ingest.extra_columns import extra_json
 from het.ingest.files import RawTable, cannot_check
@@ -182,7 +183,7 @@ def ward_wide_from_table(
             listing.append(_listing(col, filled, checker))
         else:
             checker.error(
-                f"column {quoted(col)} is not an indicator in the catalogue ({int(filled.sum())} value(s)): map it "
+                f"column {quoted(col)} is not an indicator in the catalogue ({plural(int(filled.sum()), 'value')}): map it "
                 "to a catalogue indicator, add it as a local indicator, or map it to nothing to ignore it",
                 row=table.header_row,
                 column=col,
@@ -250,7 +251,9 @@ def ward_wide_from_table(
         piece["bad"] = sub_checker.bad
         pieces.append(piece[present])
     if blank_cells:
-        checker.warning(f"{blank_cells} blank cell(s) were not loaded (no value in the table)")
+        checker.warning(
+            f"{plural(blank_cells, 'blank cell')} {'was' if blank_cells == 1 else 'were'} not loaded (no value in the table)"
+        )
     if not pieces:
         return ParsedExtract(
             file_name,
@@ -347,7 +350,7 @@ def _match_wards(raw, code_col, name_col, wards, areas, ward_sets, ward_set, che
         checker.flag(unmatched, name_col, lambda i: f"{quoted(names.iat[i])} is not a {ward_set} ward name")
         missing = list(dict.fromkeys(names[unmatched]))
         checker.error(
-            f"{len(missing)} ward name(s) did not match a {ward_set} ward: {summarise_values(missing, 25)}. "
+            f"{plural(len(missing), 'ward name')} did not match a {ward_set} ward: {summarise_values(missing, 25)}. "
             f"The {ward_set} wards are: {', '.join(sorted(wards['area_name']))}",
             column=name_col,
         )

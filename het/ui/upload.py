@@ -306,11 +306,14 @@ def show_problems(parsed: ParsedExtract) -> None:
     errors, warnings = parsed.problems.errors, parsed.problems.warnings
     if errors:
         st.error(
-            f"{len(errors)} problem(s) block this load; nothing has been written.", icon=":material/block:"
+            f"{plural(len(errors), 'problem')} {'blocks' if len(errors) == 1 else 'block'} this load; nothing has been written.",
+            icon=":material/block:",
         )
         show_table(_problem_frame(errors), hide_index=True, width="stretch", key="upload_errors")
     if warnings:
-        with st.expander(f"{len(warnings)} warning(s): these do not block the load"):
+        with st.expander(
+            f"{plural(len(warnings), 'warning')}: {'it does' if len(warnings) == 1 else 'these do'} not block the load"
+        ):
             show_table(_problem_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
 
 

@@ -363,7 +363,7 @@ def offline_card(workstream_id: str, name: str) -> None:
             st.info(f"{md_text(upload.name)}: no changes.", icon=":material/info:")
             return
         st.markdown(
-            f"**{preview.n_changes} change(s) in {md_text(upload.name)}**, to check before keeping them:"
+            f"**{plural(preview.n_changes, 'change')} in {md_text(upload.name)}**, to check before keeping them:"
         )
         show_table(preview.table(), hide_index=True, width="stretch", key="workbook_preview")
         if st.button("Keep these changes", key=f"workbook_commit_{workstream_id}", type="primary"):

@@ -244,7 +244,7 @@ CORPUS = [
         "unknown_indicator.csv",
         fingertips_csv([ft_row(**{"Indicator ID": "99999", "Indicator Name": "Mystery rate"})]),
         "unknown_indicator.csv, row 2, column 'Indicator ID': indicator '99999' (Mystery rate) is not in the "
-        "catalogue (1 row(s)): map it to a catalogue indicator or add it as a local indicator",
+        "catalogue (1 row): map it to a catalogue indicator or add it as a local indicator",
     ),
     Bad(
         "bad_sex.csv",
@@ -363,5 +363,5 @@ def test_errors_in_many_rows_name_the_first_ten_and_count_the_rest(catalogue):
         "many.csv, row 2, column 'Value': 'n/a' is not a number",
         "many.csv, row 3, column 'Value': 'n/a' is not a number",
     ]
-    assert messages[10] == "many.csv, column 'Value': the same problem in 5 more row(s)"
+    assert messages[10] == "many.csv, column 'Value': the same problem in 5 more rows"
     assert len(messages) == 11

@@ -37,7 +37,7 @@ def test_rows_short_of_fields_are_padded_with_a_warning():
     raw, problems = table(b"a,b,c\n1,2,3\n4,5\n6,7,8\n")
     assert raw.frame.values.tolist() == [["1", "2", "3"], ["4", "5", ""], ["6", "7", "8"]]
     assert [str(p) for p in problems.items] == [
-        "f.csv: 1 row(s) have fewer fields than the header (rows 3); the missing fields were read as empty"
+        "f.csv: 1 row has fewer fields than the header (rows 3); the missing fields were read as empty"
     ]
 
 
@@ -45,7 +45,7 @@ def test_every_row_short_by_the_same_trailing_field_is_a_note_not_a_warning():
     raw, problems = table(b"a,b,c\n1,2\n4,5\n")
     assert raw.frame["c"].tolist() == ["", ""]
     assert not problems.items
-    assert raw.notes == ["every data row omits the last 1 field(s) (c); read as empty"]
+    assert raw.notes == ["every data row omits the last 1 field (c); read as empty"]
 
 
 def test_utf16_text_is_read():
@@ -115,7 +115,7 @@ def test_percentage_formatted_cells_are_read_as_percentages():
     raw, problems = table(content, "book.xlsx")
     assert raw.frame["smoking_adults"].tolist() == ["15.2"]
     assert [p.message for p in problems.items] == [
-        "1 cell(s) are formatted as percentages in Excel (e.g. B2): read as percentages, so 0.45 shown as 45% is 45"
+        "1 cell is formatted as percentages in Excel (e.g. B2): read as percentages, so 0.45 shown as 45% is 45"
     ]
 
 

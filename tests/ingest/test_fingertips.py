@@ -253,7 +253,7 @@ def test_unknown_category_type_is_kept_aside_named_and_counted(store, catalogue)
     ]
     parsed = read(fingertips_csv(rows), catalogue, "orientation.csv")
     assert [str(p) for p in parsed.problems.items] == [
-        "orientation.csv, row 3, column 'Category Type': 1 row(s) kept aside: Category Type 'Sexual orientation' "
+        "orientation.csv, row 3, column 'Category Type': 1 row kept aside: Category Type 'Sexual orientation' "
         "is not a breakdown het models (row 3)"
     ]
     assert parsed.observations["breakdown"].tolist() == ["total"]
@@ -299,7 +299,7 @@ def test_two_classifications_on_one_breakdown_load_the_first(catalogue):
     parsed = read(fingertips_csv(decile_rows() + decile_rows(district)), catalogue, "two.csv")
     assert not parsed.problems.errors
     assert len(parsed.observations) == 10 and parsed.kept_aside["source_row"].tolist() == list(range(12, 22))
-    assert [p.message.split(":")[0] for p in parsed.problems.warnings] == ["10 row(s) kept aside"]
+    assert [p.message.split(":")[0] for p in parsed.problems.warnings] == ["10 rows kept aside"]
     assert district in parsed.problems.warnings[0].message
 
 
@@ -329,7 +329,7 @@ def test_real_export_lists_its_unknown_indicator(real_export, catalogue):
     ]
     assert [str(p) for p in parsed.problems.errors] == [
         "campylobacter.csv, row 2, column 'Indicator ID': indicator '93356' (Campylobacter incidence rate/100,000) "
-        "is not in the catalogue (852 row(s)): map it to a catalogue indicator or add it as a local indicator"
+        "is not in the catalogue (852 rows): map it to a catalogue indicator or add it as a local indicator"
     ]
     assert parsed.observations.empty
 
@@ -358,7 +358,7 @@ def test_real_export_loads_as_a_local_indicator(real_export, store):
     assert not parsed.problems.errors
     outside = [p for p in parsed.problems.warnings if "area not in het's geography" in p.message]
     assert len(outside) == 1 and outside[0].message.startswith(
-        "751 row(s) kept aside: area not in het's geography"
+        "751 rows kept aside: area not in het's geography"
     )
     assert "E06000001 Hartlepool" in outside[0].message
     assert (parsed.rows_read, len(parsed.observations), len(parsed.kept_aside)) == (852, 71, 781)

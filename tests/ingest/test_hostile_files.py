@@ -289,7 +289,7 @@ def test_a_file_cut_off_in_its_last_row_is_refused(catalogue):
 
 def test_a_short_last_row_ended_by_a_line_break_is_padded_with_a_warning(catalogue):
     parsed = read(tidy(ROW) + b"smoking_adults,E06000032,2023\n", "short.csv", catalogue)
-    assert "short.csv: 1 row(s) have fewer fields than the header (rows 3)" in str(
+    assert "short.csv: 1 row has fewer fields than the header (rows 3)" in str(
         parsed.problems.warnings[0]
     )
 
@@ -548,7 +548,7 @@ def test_formulas_without_cached_values_are_named_then_counted(catalogue):
         "formulas.xlsx, sheet 'Sheet1', row 2, column 'smoking_adults': formula in B2 (=1+1) has no cached value",
         **WARD,
     )
-    assert "formulas.xlsx, sheet 'Sheet1': and 3 more formula cell(s) have no cached value" in errors(parsed)
+    assert "formulas.xlsx, sheet 'Sheet1': and 3 more formula cells have no cached value" in errors(parsed)
 
 
 # -- through the CLI: a message, exit code 1, and the store as it was -----------------------------------

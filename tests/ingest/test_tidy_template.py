@@ -82,7 +82,7 @@ def test_unknown_tidy_indicator_is_listed_once(catalogue):
         areas=catalogue.areas,
     )
     assert [str(p) for p in parsed.problems.errors] == [
-        "t.csv, row 2, column 'indicator_id': indicator 'made_up' is not in the catalogue (3 row(s)): map it to a "
+        "t.csv, row 2, column 'indicator_id': indicator 'made_up' is not in the catalogue (3 rows): map it to a "
         "catalogue indicator or add it as a local indicator"
     ]
     assert parsed.unknown_indicators[["source_key", "rows", "first_row"]].values.tolist() == [

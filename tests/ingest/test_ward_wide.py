@@ -39,7 +39,7 @@ def test_codes_with_limits_and_a_period_column(catalogue, store):
     assert parsed.format == "ward_wide" and not parsed.problems.errors
     assert [p.message for p in parsed.problems.warnings] == [
         "column(s) 92443 note ignored at the analyst's request (mapped to no indicator)",
-        "1 blank cell(s) were not loaded (no value in the table)",
+        "1 blank cell was not loaded (no value in the table)",
     ]
     obs = parsed.observations
     assert obs[
@@ -90,7 +90,7 @@ def test_names_are_matched_within_the_chosen_ward_set_only(catalogue):
     messages = [str(p) for p in parsed.problems.errors]
     assert messages[0] == "wards.csv, row 3, column 'ward name': 'Poets' is not a WD13 ward name"
     assert messages[1].startswith(
-        "wards.csv, column 'ward name': 1 ward name(s) did not match a WD13 ward: Poets. The WD13 wards are: Barnfield, Biscot"
+        "wards.csv, column 'ward name': 1 ward name did not match a WD13 ward: Poets. The WD13 wards are: Barnfield, Biscot"
     )
 
 
@@ -116,7 +116,7 @@ def test_unknown_columns_are_listed_then_mapped(catalogue):
     parsed = read(content, catalogue, ward_set="WD23", period="2024")
     assert unknown_indicators(parsed)["source_key"].tolist() == ["Smokers %", "Notes"]
     assert str(parsed.problems.errors[0]) == (
-        "wards.csv, row 1, column 'Smokers %': column 'Smokers %' is not an indicator in the catalogue (1 value(s)): "
+        "wards.csv, row 1, column 'Smokers %': column 'Smokers %' is not an indicator in the catalogue (1 value): "
         "map it to a catalogue indicator, add it as a local indicator, or map it to nothing to ignore it"
     )
     mapped = apply_indicator_mapping(
