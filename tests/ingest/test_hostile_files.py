@@ -289,9 +289,7 @@ def test_a_file_cut_off_in_its_last_row_is_refused(catalogue):
 
 def test_a_short_last_row_ended_by_a_line_break_is_padded_with_a_warning(catalogue):
     parsed = read(tidy(ROW) + b"smoking_adults,E06000032,2023\n", "short.csv", catalogue)
-    assert "short.csv: 1 row has fewer fields than the header (rows 3)" in str(
-        parsed.problems.warnings[0]
-    )
+    assert "short.csv: 1 row has fewer fields than the header (rows 3)" in str(parsed.problems.warnings[0])
 
 
 def test_a_file_ending_inside_an_open_quote_is_refused(catalogue):
