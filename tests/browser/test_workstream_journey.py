@@ -77,7 +77,7 @@ def test_a_signed_in_lead_records_an_update_and_sees_it_in_the_history(
     expect(status).to_have_value("at risk")
     form.get_by_label("Latest update").fill("Scoping meeting held with the ICS")
     form.get_by_role("button", name=re.compile(r"Save this update")).click()
-    saved = page.get_by_text(re.compile(r"^Saved change \d+: 3 field\(s\) of 1 item\(s\)\."))
+    saved = page.get_by_text(re.compile(r"^Saved change \d+: 3 fields of 1 item\."))
     expect(saved).to_be_visible(timeout=30_000)
     change = re.search(r"Saved change (\d+)", saved.inner_text()).group(1)
     expect(page.get_by_test_id("stException")).to_have_count(0)
