@@ -3,10 +3,11 @@ comparisons with England, the recent trends and the gap verdicts that changed, b
 at a moment and the store now.
 
 Everything is derived from the extract register and the append-only observations (queries/changes_since.sql,
-queries/totals_then_and_now.sql, queries/gap_inputs_then_and_now.sql), so nothing here is typed by hand. The
-comparisons are the Fingertips rule the gap engine applies (het.stats.benchmark.compare_rows), and the
-trends and gap verdicts are the gap engine itself (het.derived.gaps.compute_derived) run on the authority's,
-its wards' and England's values of each state: "now" is what the stored results say.
+queries/totals_then_and_now.sql, queries/gap_inputs_as_of.sql), so nothing here is typed by hand. The
+comparisons are the Fingertips rule the gap engine applies (het.stats.benchmark.compare_rows). The trends and
+gap verdicts then are the gap engine itself (het.derived.gaps.compute_derived) run on the authority's, its
+wards' and England's values as they stood; now's are the stored results
+(queries/authority_trends_and_verdicts.sql), which the same engine computed from the values now.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def what_changed(store: Store, since: datetime) -> Changes:
         trends, gaps = pd.DataFrame(columns=TREND_COLUMNS), pd.DataFrame(columns=GAP_COLUMNS)
     else:
         trends, gaps = _derived_changes(
-            store.query("gap_inputs_then_and_now", **params),
+            store.query("gap_inputs_as_of", **params),
+            store.query("authority_trends_and_verdicts", authority=code),
             store.query("deprivation_group_populations"),
             catalogue,
             authority_code=code,
@@ -201,33 +203,42 @@ GAP_COLUMNS = ["Indicator", "Gap", "Sex", "Age", "Then", "Now"]
 
 
 def _derived_changes(
-    inputs: pd.DataFrame, pack: pd.DataFrame, catalogue: pd.DataFrame, *, authority_code: str
+    then_inputs: pd.DataFrame,
+    now: pd.DataFrame,
+    pack: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    *,
+    authority_code: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The authority's recent trends and gap verdicts that differ between the two states.
+    """The authority's recent trends and gap verdicts that differ between then (computed) and now (stored).
 
     Only series that had a result then are compared (a series new since then is new data, not a change).
     """
-    results = {}
-    for state in ("then", "now"):
-        rows = inputs[inputs["state"] == state].drop(columns="state").reset_index(drop=True)
-        results[state] = compute_derived(rows, group_populations=pack) if not rows.empty else None
-    if results["then"] is None or results["now"] is None:
+    if then_inputs.empty:
         return pd.DataFrame(columns=TREND_COLUMNS), pd.DataFrame(columns=GAP_COLUMNS)
+    then = compute_derived(then_inputs, group_populations=pack)
     key = ["indicator_id", "sex", "age"]
+    gap_key = [*key, "dimension", "breakdown"]
 
     def trends(state: str) -> pd.DataFrame:
-        frame = results[state].trend_results
-        if frame.empty:
-            return pd.DataFrame(columns=[*key, "marker"])
-        own = frame[(frame["area_code"] == authority_code) & (frame["breakdown"] == TOTAL)]
-        return own[[*key, "marker"]].astype({c: str for c in key})
+        if state == "now":
+            frame = now[now["kind"] == "trend"].rename(columns={"result": "marker"})
+        else:
+            frame = then.trend_results
+            if frame.empty:
+                return pd.DataFrame(columns=[*key, "marker"])
+            frame = frame[(frame["area_code"] == authority_code) & (frame["breakdown"] == TOTAL)]
+        return frame[[*key, "marker"]].astype({c: str for c in key})
 
     def verdicts(state: str) -> pd.DataFrame:
-        frame = results[state].gap_trends
-        if frame.empty:
-            return pd.DataFrame(columns=[*key, "dimension", "breakdown", "verdict"])
-        own = frame[frame["area_code"] == authority_code]
-        return own[[*key, "dimension", "breakdown", "verdict"]].astype({c: str for c in [*key, "breakdown"]})
+        if state == "now":
+            frame = now[now["kind"] == "gap"].rename(columns={"result": "verdict"})
+        else:
+            frame = then.gap_trends
+            if frame.empty:
+                return pd.DataFrame(columns=[*gap_key, "verdict"])
+            frame = frame[frame["area_code"] == authority_code]
+        return frame[[*gap_key, "verdict"]].astype({c: str for c in gap_key})
 
     marker = trends("now").merge(trends("then"), on=key, suffixes=("_now", "_then"))
     marker = marker[marker["marker_then"] != marker["marker_now"]].sort_values(key)
@@ -241,7 +252,6 @@ def _derived_changes(
         },
         columns=TREND_COLUMNS,
     )
-    gap_key = [*key, "dimension", "breakdown"]
     verdict = verdicts("now").merge(verdicts("then"), on=gap_key, suffixes=("_now", "_then"))
     verdict = verdict[verdict["verdict_then"] != verdict["verdict_now"]].sort_values(gap_key)
     gap_table = pd.DataFrame(
