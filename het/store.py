@@ -51,6 +51,14 @@ class StoreBusyError(StoreUnavailableError):
 
 # How long a change waits for another change in this process to finish before giving up (seconds).
 WRITE_WAIT_S = 300.0
+# Each store file's data version as last read, by resolved path: every page asks for it several times a view
+# (every cached read is keyed on it), and only this process can change it while it has the file open (a
+# DuckDB file open for writing is locked to other processes). Forgotten whenever a Store opens the file,
+# migrates it or ends a transaction on it, so the next read goes to the file; a read that raced with one of
+# those (it began before) is not kept (_FORGOTTEN counts them per file).
+_VERSIONS: dict[str, int] = {}
+_FORGOTTEN: dict[str, int] = {}
+_VERSIONS_LOCK = threading.Lock()
 
 
 def _unwritable(path: Path, exc: BaseException) -> StoreReadOnlyError:
@@ -99,6 +107,8 @@ class Store:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else default_db_path()
         self.read_only = read_only
+        self._version_key = str(self.path.resolve())
+        self._forget_version()
         # Changes in this process take turns (two sessions committing at once would otherwise conflict);
         # reentrant, so a change may record its progress in transactions of its own meanwhile.
         self._write_lock = threading.RLock()
@@ -128,6 +138,7 @@ class Store:
         return self._con.cursor()
 
     def close(self) -> None:
+        self._forget_version()
         self._con.close()
 
     def __enter__(self) -> Store:
@@ -158,6 +169,7 @@ class Store:
                 cur.execute("ROLLBACK")
                 raise
             applied.append(path.name)
+        self._forget_version()
         return applied
 
     # -- reads ------------------------------------------------------------------------------
@@ -171,8 +183,26 @@ class Store:
 
     def data_version(self) -> int:
         """A number that changes with every committed load, withdrawal or reference reload."""
-        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return int(row[0]) if row else 0
+        with _VERSIONS_LOCK:
+            known = _VERSIONS.get(self._version_key)
+            forgotten = _FORGOTTEN.get(self._version_key, 0)
+        if known is not None:
+            return known
+        cur = self.cursor()
+        try:
+            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        finally:
+            cur.close()
+        version = int(row[0]) if row else 0
+        with _VERSIONS_LOCK:
+            if _FORGOTTEN.get(self._version_key, 0) == forgotten:
+                _VERSIONS[self._version_key] = version
+        return version
+
+    def _forget_version(self) -> None:
+        with _VERSIONS_LOCK:
+            _VERSIONS.pop(self._version_key, None)
+            _FORGOTTEN[self._version_key] = _FORGOTTEN.get(self._version_key, 0) + 1
 
     def meta(self, key: str) -> str | None:
         row = self.cursor().execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchone()
@@ -227,6 +257,7 @@ class Store:
                 raise
         finally:
             cur.close()
+            self._forget_version()
             self._write_lock.release()
 
 

@@ -96,6 +96,28 @@ def test_data_version_changes_with_each_commit_and_not_on_rollback(store):
     assert store.meta("x") is None
 
 
+def test_data_version_read_once_is_still_current_after_any_store_on_the_file_commits(tmp_path):
+    # The version is remembered between reads (pages ask for it many times a view): a commit through
+    # another Store object on the same file, in this process, must still show at once.
+    path = tmp_path / "het.duckdb"
+    first = Store(path)
+    second = Store(path)
+    before = first.data_version()
+    assert second.data_version() == before
+    with second.transaction():
+        pass
+    assert first.data_version() == before + 1
+    assert second.data_version() == before + 1
+    with first.transaction(bump_version=False) as cur:
+        cur.execute("UPDATE meta SET value = '41' WHERE key = 'data_version'")
+    assert second.data_version() == 41  # read from the file again, not remembered from before
+    first.close()
+    second.close()
+    reopened = Store(path)
+    assert reopened.data_version() == 41
+    reopened.close()
+
+
 def test_newest_active_extract_wins_and_withdrawal_restores(store):
     a = load(
         store,

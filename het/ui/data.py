@@ -15,6 +15,7 @@ from het.reference.loader import geography_dir_from_env
 from het.store import Store, StoreUnavailableError, default_db_path
 from het.views.freshness import Freshness
 from het.views.tables import demo_is_active as register_has_active_demo
+from het.ward_sets import WardSets
 
 
 @st.cache_resource(show_spinner="Preparing the het store (the first start builds the demonstration data)…")
@@ -69,6 +70,16 @@ def _area_list(key: tuple[str, int]) -> pd.DataFrame:
 def area_list() -> pd.DataFrame:
     """Every area with its type, ward set and the dates ward sets were in force (read once per version)."""
     return _area_list(cache_key())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _ward_sets(key: tuple[str, int]) -> WardSets:
+    return WardSets.from_areas(_area_list(key))
+
+
+def ward_sets() -> WardSets:
+    """The authority's ward sets with the dates each was in force, from the area list (once per version)."""
+    return _ward_sets(cache_key())
 
 
 def data_and_methods() -> DataAndMethods:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from het.ui.data import area_list, authority_name
+from het.ui.data import authority_name, ward_sets
 from het.views.glossary import TERMS, term_fill
-from het.ward_sets import WardSets
 
 GLOSSARY_PATH = "glossary"  # the page's url_path (het.ui.nav)
 
@@ -20,7 +19,7 @@ def glossary_link(anchor: str, text: str) -> str:
 
 
 def show_glossary() -> None:
-    fill = term_fill(authority_name() or "the authority", WardSets.from_areas(area_list()))
+    fill = term_fill(authority_name() or "the authority", ward_sets())
     st.title("What do these terms mean?")
     st.caption(
         "Plain definitions of the terms on het's pages. The exact methods, with their references, are on "

@@ -25,10 +25,9 @@ from het.ingest.preview import Preview, preview_extract
 from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
 from het.loads import load_extract
-from het.ui.data import area_list, get_store
+from het.ui.data import area_list, get_store, ward_sets
 from het.ui.tables import show_table
 from het.vocabulary import POLARITIES, VALUE_TYPES
-from het.ward_sets import WardSets
 
 FORMAT_LABELS = {
     None: "Detect automatically",
@@ -72,13 +71,13 @@ def choose_file() -> tuple[str, bytes, dict] | None:
     )
     chosen = st.selectbox("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="upload_format")
     with st.expander("Options for wide ward tables", expanded=chosen == "ward_wide"):
-        ward_sets = WardSets.from_areas(area_list())
+        known_sets = ward_sets()
         ward_set = st.radio(
             "Ward set",
-            list(reversed(ward_sets.vintages)),
+            list(reversed(known_sets.vintages)),
             horizontal=True,
             key="upload_ward_set",
-            help=f"The authority's ward sets, newest first: {ward_sets.descriptions()}.",
+            help=f"The authority's ward sets, newest first: {known_sets.descriptions()}.",
         )
         period = st.text_input("Period, if the file has no period column (e.g. 2023/24)", key="upload_period")
     if uploaded is None:
