@@ -360,8 +360,10 @@ def _read_deprivation(
             f"{section.label}: {section.file('population_file')} has no population for {missing}"
         )
     year = year_for(section, "population_year", population_field, section.get("population_file"))
-    label = section.optional("population_label") or (
-        f"'{population_field}' in {Path(section.get('population_file')).name}"
+    # Said on the pages (each SII's About tab, the ward profile): in words, never the pack's file names.
+    label = (
+        section.optional("population_label")
+        or f"the deprivation data's LSOA populations ({population_field})"
     )
     frame = frame.sort_values("lsoa_code").reset_index(drop=True)
     return frame, _LsoaPopulation(frame[["lsoa_code", "population"]].copy(), year, label)
@@ -395,8 +397,9 @@ def _read_ethnicity(
     )
     totals = frame.groupby("lsoa_code", as_index=False, sort=True)["population"].sum()
     year = year_for(section, "year", Path(section.get("file")).name)
-    label = section.optional("label") or (
-        f"sum of '{count_field}' over '{group_field}' in {Path(section.get('file')).name}"
+    label = (
+        section.optional("label")
+        or f"the ethnicity data's LSOA populations (its group counts summed, {year})"
     )
     return frame, _LsoaPopulation(totals, year, label)
 

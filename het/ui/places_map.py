@@ -160,9 +160,12 @@ def _class_labels(classes) -> list[str]:
 
 
 def _about(reads: PlacesReads, sel: MapSelection, *, method: str, notes=()) -> About:
-    source = reads.boundary_source.get(sel.ward_set)
+    # The store keeps the boundary file's name (Data and methods lists the pack); the page says it in words.
+    has_boundaries = sel.ward_set in reads.boundary_source
     return About(
-        source=f"{sel.meta['name']}; ward boundaries: {source}" if source else str(sel.meta["name"]),
+        source=f"{sel.meta['name']}; the {sel.ward_set} ward boundaries of the geography pack"
+        if has_boundaries
+        else str(sel.meta["name"]),
         period=sel.period_label,
         method=method,
         extracts=reads.extracts,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+from pathlib import Path
 
 import pytest
 from app_pages import open_link
@@ -12,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from het.ui.nav import PAGES
 from het.views import indicator as indicator_view
+from tests.conftest import shared_geography_dir
 
 NONE_OR_NAN = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|<NA>")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
@@ -19,6 +22,31 @@ REPOSITORY_FILE = re.compile(
     r"\b(?:het|queries|data|docs|tests|pages|bench)/[\w./-]+|\b[\w-]+\.(?:py|sql|toml)\b|\bdocs/methods\.md\b"
 )
 SERVER_PATH = re.compile(r"(?<![\w.])/(?:tmp|home|work|usr|root|var|opt|srv)/")
+
+
+def _pack_file_names() -> re.Pattern | None:
+    """The geography pack's file names (every path its manifest lists), which no page should cite."""
+    folder = shared_geography_dir()
+    if folder is None:
+        return None
+    manifest = tomllib.loads((folder / "geography.toml").read_text(encoding="utf-8"))
+    names: set[str] = set()
+
+    def collect(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str) and re.search(r"\.(?:csv|geojson|json|xlsx|gpkg|shp)$", value):
+            names.add(Path(value).name)
+
+    collect(manifest)
+    return re.compile("|".join(re.escape(name) for name in sorted(names))) if names else None
+
+
+PACK_FILE = _pack_file_names()
 
 
 def shown_texts(at: AppTest) -> list[tuple[str, str]]:
@@ -78,6 +106,8 @@ def problems(at: AppTest) -> list[str]:
             out.append(f"{where}: repository file in {text[:160]!r}")
         elif SERVER_PATH.search(text):
             out.append(f"{where}: server path in {text[:160]!r}")
+        elif PACK_FILE is not None and PACK_FILE.search(text):
+            out.append(f"{where}: geography pack file name in {text[:160]!r}")
     return sorted(set(out))
 
 
