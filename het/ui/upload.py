@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
-from het.format import md_code, md_text, plural
+from het.format import md_code, md_text, neutralise_formulas, plural, safe_csv_bytes
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import (
@@ -301,19 +301,52 @@ def local_indicator_form(key: str, name: str, mapping: dict, pending: dict) -> N
 
 def show_problems(parsed: ParsedExtract) -> None:
     for note in parsed.notes:
-        st.caption(note)
+        st.caption(_format_named(note))
     errors, warnings = parsed.problems.errors, parsed.problems.warnings
     if errors:
         st.error(
             f"{plural(len(errors), 'problem')} {'blocks' if len(errors) == 1 else 'block'} this load; nothing has been written.",
             icon=":material/block:",
         )
-        show_table(_problem_frame(errors), hide_index=True, width="stretch", key="upload_errors")
+        _problem_list(errors, key="upload_errors")
     if warnings:
         with st.expander(
             f"{plural(len(warnings), 'warning')}: {'it does' if len(warnings) == 1 else 'these do'} not block the load"
         ):
-            show_table(_problem_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
+            _problem_list(warnings, key="upload_warnings")
+
+
+# Problems listed in full as a static table, whose cells wrap (a grid cuts a long message off at the
+# column's width, and the message is what the analyst needs); beyond this many, a grid and the CSV.
+PROBLEMS_IN_FULL = 50
+
+
+def _problem_list(problems, *, key: str) -> None:
+    frame = _problem_frame(problems)
+    if len(frame) <= PROBLEMS_IN_FULL:
+        shown = frame.assign(Row=frame["Row"].map(lambda r: "" if pd.isna(r) else f"{int(r):,}"))
+        st.table(neutralise_formulas(shown), hide_index=True)
+        return
+    st.caption(
+        f"{plural(len(frame), 'item')}: the grid shows each message in full when you widen its column or "
+        "hover over it; the download has them all."
+    )
+    show_table(frame, hide_index=True, width="stretch", key=key)
+    st.download_button(
+        "Download the list (CSV)",
+        safe_csv_bytes(frame),
+        file_name="problems.csv",
+        mime="text/csv",
+        key=f"{key}_download",
+    )
+
+
+def _format_named(note: str) -> str:
+    """The reader's note with the format's code ("read as het_tidy: ...", as the CLI says it) in words."""
+    for code, label in FORMAT_LABELS.items():
+        if code and note.startswith(f"read as {code}"):
+            return f"Read as {label}" + note[len(f"read as {code}") :]
+    return note
 
 
 def _problem_frame(problems) -> pd.DataFrame:
