@@ -13,8 +13,9 @@ from het.charts.shares import share_bars
 from het.charts.spine import spine_chart, spine_frame
 from het.charts.trend import trend_chart
 from het.ui.card import About, cached_chart, chart_card, empty_state, show_chart
+from het.ui.data import cache_key
 from het.ui.places_controls import take_click
-from het.ui.reads_places import PlacesReads, ward_geometry_for
+from het.ui.reads_places import PlacesReads, places_reads, ward_geometry_for
 from het.ui.state import url_choice, url_param
 from het.views import places as view
 from het.views.indicator import ward_set_label
@@ -184,16 +185,27 @@ def relation_note(reads: PlacesReads, ward_code: str, ward_set: str) -> None:
     )
 
 
-def spine_card(reads: PlacesReads, ward_set: str, wards: list[str]) -> None:
-    """Every indicator with ward values, the ward(s) against the authority and the spread across wards."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _spine(key: tuple[str, int], ward_set: str, wards: tuple[str, ...]):
+    """The spine chart's rows, frame, finished chart and ward names, once per data version and choice of
+    wards: every session opening a ward would otherwise rank every indicator's ward values again."""
+    reads = places_reads()
     latest = view.latest_ward_values(reads.ward_obs, ward_set=ward_set)
-    rows = view.spine_input(latest, ward_codes=wards)
+    rows = view.spine_input(latest, ward_codes=list(wards))
     if rows.empty:
-        empty_state("No ward values on this ward set: nothing to put on the spine chart.")
-        return
+        return rows, None, None, []
     names = [reads.profiles.set_index("area_code").loc[w, "area_name"] for w in wards]
     frame = spine_frame(rows, wards=names, authority=reads.authority_name)
     chart = cached_chart(spine_chart, frame, authority=reads.authority_name, ward_names=names)
+    return rows, frame, chart, names
+
+
+def spine_card(reads: PlacesReads, ward_set: str, wards: list[str]) -> None:
+    """Every indicator with ward values, the ward(s) against the authority and the spread across wards."""
+    rows, frame, chart, names = _spine(cache_key(), ward_set, tuple(wards))
+    if rows.empty:
+        empty_state("No ward values on this ward set: nothing to put on the spine chart.")
+        return
     table = frame[
         [
             "indicator_label",
