@@ -6,7 +6,7 @@ import streamlit as st
 
 from het.charts.trend import small_multiples
 from het.ui.card import About, cached_chart, chart_card, empty_state
-from het.ui.reads_indicator import PrinciplePageData
+from het.ui.reads_indicator import PrinciplePageData, principle_gap_summary
 from het.ui.tables import show_table
 from het.views import indicator as view
 from het.views import principle as principle_view
@@ -55,14 +55,7 @@ def trends_card(data: PrinciplePageData) -> None:
 
 
 def gap_section(data: PrinciplePageData) -> None:
-    table = principle_view.principle_gap_table(
-        data.series,
-        data.gaps,
-        data.gap_trends,
-        data.trend_markers,
-        authority_code=data.authority_code,
-        authority_name=data.authority_name,
-    )
+    table = principle_gap_summary(data)
     if table.empty:
         empty_state("No gap summary: none of this principle's indicators has a value loaded yet.")
     else:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from het.ui.data import cache_key, get_store
 from het.ui.reads_workstreams import judged_kpis
+from het.views import principle as principle_view
 from het.vocabulary import ENGLAND
 
 
@@ -91,6 +92,7 @@ class PrinciplePageData:
     extracts: pd.DataFrame
     authority_code: str
     authority_name: str
+    all_ages: bool = False  # the series has every age band loaded, not each indicator's own
 
     @property
     def label(self) -> str:
@@ -122,6 +124,26 @@ def _principle_page(
         extracts=store.query("principle_extracts", principle_id=chosen),
         authority_code=code,
         authority_name=name,
+        all_ages=all_ages,
+    )
+
+
+def principle_gap_summary(data: PrinciplePageData) -> pd.DataFrame:
+    """The principle's gap summary table (het.views.principle.principle_gap_table) for the page's data,
+    computed once per data version: it walks every indicator's gaps, and every session asks for it."""
+    return _principle_gap_summary(cache_key(), data.principle_id, data.all_ages)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _principle_gap_summary(key: tuple[str, int], principle_id: int, all_ages: bool) -> pd.DataFrame:
+    data = _principle_page(key, principle_id, all_ages)
+    return principle_view.principle_gap_table(
+        data.series,
+        data.gaps,
+        data.gap_trends,
+        data.trend_markers,
+        authority_code=data.authority_code,
+        authority_name=data.authority_name,
     )
 
 
