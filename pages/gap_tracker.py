@@ -5,7 +5,7 @@ import streamlit as st
 from het.ui.briefing import briefing_controls
 from het.ui.card import empty_state
 from het.ui.leads import apply_filters, gap_filters, gap_table, verdict_counts
-from het.ui.reads_leads import gap_tracker_reads
+from het.ui.reads_leads import gap_tracker_reads, gap_tracker_rows
 from het.views import scorecard
 
 data = gap_tracker_reads()
@@ -25,7 +25,7 @@ principle_names = {
     .itertuples(index=False)
 }
 briefing_controls(principle_names, chosen=list(principle_names), key="brief_gaps")
-tracker = scorecard.gap_tracker_table(data.gaps, data.latest, authority_name=area)
+tracker = gap_tracker_rows()
 shown = apply_filters(tracker, filters, data.workstreams)
 if filters.attention:
     latest = apply_filters(data.latest, filters, data.workstreams)

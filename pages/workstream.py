@@ -7,7 +7,7 @@ import streamlit as st
 
 from het.ui import workstream_panels as panels
 from het.ui.leads import gap_table
-from het.ui.reads_leads import gap_tracker_reads
+from het.ui.reads_leads import gap_tracker_rows
 from het.ui.reads_workstreams import workstream_reads
 from het.ui.state import url_choice
 from het.views import scorecard
@@ -28,8 +28,7 @@ panels.actions_card(reads, workstream, str(row["name"]))
 panels.kpis_card(reads, workstream)
 panels.projects_card(reads, principles)
 st.header("The inequalities it targets")
-gaps = gap_tracker_reads()
-tracker = scorecard.gap_tracker_table(gaps.gaps, gaps.latest, authority_name=gaps.authority_name)
+tracker = gap_tracker_rows()
 mine = scorecard.filter_rows(tracker, principles=principles)
 if mine.empty:
     st.caption("No gaps are calculated yet for the indicators of its principles.")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from het.ui.data import cache_key, get_store
-from het.views.scorecard import scorecard
+from het.views.scorecard import gap_tracker_table, scorecard
 from het.vocabulary import ENGLAND
 
 
@@ -94,3 +94,15 @@ def _gap_tracker(key: tuple[str, int]) -> GapTrackerReads:
 def gap_tracker_reads() -> GapTrackerReads:
     """The Gap tracker page's one read: every gap at its latest period, latest values, workstreams."""
     return _gap_tracker(cache_key())
+
+
+def gap_tracker_rows() -> pd.DataFrame:
+    """Every gap as the tracker lists it (het.views.scorecard.gap_tracker_table of gap_tracker_reads()),
+    once per data version: the Gap tracker and every Workstream page start from it, in every session."""
+    return _gap_tracker_rows(cache_key())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _gap_tracker_rows(key: tuple[str, int]) -> pd.DataFrame:
+    data = _gap_tracker(key)
+    return gap_tracker_table(data.gaps, data.latest, authority_name=data.authority_name)
