@@ -138,7 +138,6 @@ class Store:
         return self._con.cursor()
 
     def close(self) -> None:
-        self._forget_version()
         self._con.close()
 
     def __enter__(self) -> Store:

@@ -15,13 +15,13 @@ from het.charts.groups import deprivation_chart, group_bar_chart
 from het.charts.maps import hex_map
 from het.charts.trend import trend_chart
 from het.ui.card import About, cached_chart, chart_card, empty_state
+from het.ui.data import ward_sets
 from het.ui.glossary import glossary_link
 from het.ui.reads_indicator import IndicatorPageData
 from het.ui.state import fixed_value, url_choice
 from het.ui.tables import show_table
 from het.views import indicator as view
 from het.views.freshness import indicator_freshness
-from het.ward_sets import WardSets
 
 # Streamlit fits a stretched chart's title, legend and axes inside the spec's height, so the builders'
 # default heights leave a short plot on a wide screen: the page asks for a taller chart (data unchanged).
@@ -382,7 +382,7 @@ def gap_panel(data: IndicatorPageData, sel: Selection) -> None:
         notes = [f"**Gap trend:** {palette.verdict_text(verdict)}" + (f" ({reason})" if reason else "")]
         if dimension == "ward" and series["breakdown"].nunique() > 1:
             notes.append(
-                f"The series runs across a change of ward set ({WardSets.from_areas(data.areas).change_note()}): "
+                f"The series runs across a change of ward set ({ward_sets().change_note()}): "
                 "the SII summarises the gap over the population's deprivation rank, so it stays comparable, but "
                 "the method's inputs changed."
             )

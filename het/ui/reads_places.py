@@ -6,13 +6,12 @@ ward set and data version (het.geometry.ward_geometry), so a click only joins va
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from het.ui.data import cache_key, get_store
+from het.ui.data import cache_key, get_store, ward_sets
 from het.views.indicator import extract_names
 from het.ward_sets import WardSets
 
@@ -32,10 +31,10 @@ class PlacesReads:
     boundary_source: dict  # ward set -> the boundary file it came from
     extracts: list[str]  # the active extracts, for About tabs
 
-    @functools.cached_property
+    @property
     def ward_sets(self) -> WardSets:
-        # Once per object (a page asks for it a dozen times, e.g. to label the ward-set control's options).
-        return WardSets.from_areas(self.areas)
+        """The authority's ward sets (het.ui.data.ward_sets: built once per data version, not per page)."""
+        return ward_sets()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
