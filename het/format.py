@@ -84,10 +84,24 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            risky = out[col].map(is_risky_cell).astype(bool)
+            risky = _risky_cells(out[col])
             if risky.any():
                 out[col] = out[col].astype(object).where(~risky, "'" + out[col].astype(str))
     return out
+
+
+def _risky_cells(column: pd.Series) -> pd.Series:
+    """is_risky_cell of every cell. A text column is screened for the four first characters in one
+    vectorised pass (every table of every page view goes through here), and only the cells that start with
+    one are judged one by one; a column of mixed Python objects is judged cell by cell."""
+    if column.dtype == object:
+        return column.map(is_risky_cell).astype(bool)
+    starts = column.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+    if not starts.any():
+        return starts
+    risky = pd.Series(False, index=column.index)
+    risky[starts] = column[starts].map(is_risky_cell).astype(bool)
+    return risky
 
 
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -45,10 +46,12 @@ def print_copy(
     frame: pd.DataFrame, *, index: bool, column_order=None, column_config: dict | None = None
 ) -> str:
     """The frame as the grid shows it (its columns, labels and number formats), as a plain HTML table that
-    only printing shows; cells escaped, blanks for missing."""
+    only printing shows; cells escaped, blanks for missing. Written out directly (every table of every page
+    view has one: building a frame of text to render with DataFrame.to_html cost more than the grid)."""
     config = column_config or {}
     columns = [c for c in (column_order or frame.columns) if c in frame.columns]
-    out = pd.DataFrame(index=frame.index[:PRINT_ROWS])
+    head = frame.head(PRINT_ROWS)
+    labels, cells = [], []
     for column in columns:
         setting = config.get(column, {})
         if setting is None or (isinstance(setting, dict) and setting.get("hidden")):
@@ -57,8 +60,30 @@ def print_copy(
         number_format = (
             (setting.get("type_config") or {}).get("format") if isinstance(setting, dict) else None
         )
-        out[label] = [_cell(v, number_format) for v in frame[column].head(PRINT_ROWS)]
-    table = out.to_html(index=index, escape=True, na_rep="", border=0, classes="het-print-table")
+        text = [escape(_cell(v, number_format)) for v in head[column].tolist()]
+        if label in labels:  # one column per label, as a frame keyed on labels would keep (the last)
+            position = labels.index(label)
+            labels.pop(position)
+            cells.pop(position)
+        labels.append(label)
+        cells.append(text)
+    index_cells = [
+        "".join(f"<th>{escape(str(part))}</th>" for part in (key if isinstance(key, tuple) else (key,)))
+        for key in head.index.tolist()
+    ]
+    index_head = "<th></th>" * (head.index.nlevels if index else 0)
+    header = index_head + "".join(f"<th>{escape(str(label))}</th>" for label in labels)
+    rows = [
+        "<tr>"
+        + (index_cells[i] if index else "")
+        + "".join(f"<td>{column[i]}</td>" for column in cells)
+        + "</tr>"
+        for i in range(len(head))
+    ]
+    table = (
+        f'<table class="het-print-table"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
     more = (
         f"<p>The first {PRINT_ROWS:,} of {len(frame):,} rows; the page's download has them all.</p>"
         if len(frame) > PRINT_ROWS
