@@ -5,13 +5,11 @@ from datetime import date
 
 import streamlit as st
 
-from het.ui import workstream_panels as panels
-from het.ui.reads_workstreams import workstream_reads
+from het.ui.reads_workstreams import workstream_overview
 from het.ui.tables import show_table
 from het.views import workstreams as view
 from het.views.workstreams import STALE_DAYS
 
-reads = workstream_reads()
 st.title("Are the workstreams delivering?")
 st.caption(
     "Partners deliver the Marmot work through workstreams, each chaired by a partner organisation. Where "
@@ -20,7 +18,7 @@ st.caption(
 stale_days = st.columns([1, 3])[0].number_input(
     "Flag items with no update for this many days", min_value=7, max_value=730, value=STALE_DAYS, step=7
 )
-table = panels.overview(reads, today=date.today(), stale_days=int(stale_days))
+table = workstream_overview(today=date.today(), stale_days=int(stale_days))
 event = show_table(
     table[view.OVERVIEW_COLUMNS],
     hide_index=True,

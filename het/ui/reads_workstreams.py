@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -60,6 +61,26 @@ def _workstreams(key: tuple[str, int]) -> WorkstreamReads:
 def workstream_reads() -> WorkstreamReads:
     """Every workstream with its actions, KPIs (judged), logic models and Prize projects."""
     return _workstreams(cache_key())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _overview(key: tuple[str, int], today: date, stale_days: int) -> pd.DataFrame:
+    reads = _workstreams(key)
+    return view.overview_table(
+        reads.workstreams,
+        reads.actions,
+        reads.kpis,
+        reads.logic_items,
+        reads.principles,
+        today=today,
+        stale_days=stale_days,
+    )
+
+
+def workstream_overview(*, today: date, stale_days: int) -> pd.DataFrame:
+    """One row per workstream (het.views.workstreams.overview_table), once per data version, day and
+    choice of stale days: the Workstreams overview and every Workstream page's status strip read it."""
+    return _overview(cache_key(), today, int(stale_days))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -18,7 +18,7 @@ from het.stats.kpi import SYMBOLS
 from het.ui.auth import editor_or_explain
 from het.ui.card import About, cached_chart, chart_card, empty_state, show_chart
 from het.ui.data import get_store
-from het.ui.reads_workstreams import WorkstreamReads, edit_history
+from het.ui.reads_workstreams import WorkstreamReads, edit_history, workstream_overview
 from het.ui.tables import show_table
 from het.views import workstreams as view
 from het.vocabulary import ACTION_STATUSES, FILE_ORIGINS, LOGIC_STAGES, NOT_YET_RECORDED, POLARITIES
@@ -26,23 +26,10 @@ from het.vocabulary import ACTION_STATUSES, FILE_ORIGINS, LOGIC_STAGES, NOT_YET_
 INDICATOR_PAGE = "pages/indicator.py"
 
 
-def overview(reads: WorkstreamReads, *, today: date, stale_days: int) -> pd.DataFrame:
-    table = view.overview_table(
-        reads.workstreams,
-        reads.actions,
-        reads.kpis,
-        reads.logic_items,
-        reads.principles,
-        today=today,
-        stale_days=stale_days,
-    )
-    return table
-
-
 def status_strip(reads: WorkstreamReads, workstream_id: str, *, today: date) -> None:
     """The workstream's status at a glance, as the overview counts it: actions by status, KPIs by verdict,
     the last update and the items with none for STALE_DAYS."""
-    table = overview(reads, today=today, stale_days=view.STALE_DAYS).set_index("workstream_id")
+    table = workstream_overview(today=today, stale_days=view.STALE_DAYS).set_index("workstream_id")
     row = table.loc[workstream_id]
     cells = [
         ("Actions", row["Actions"]),
