@@ -73,7 +73,7 @@ show_table(
 )
 st.download_button(
     f"Download this table ({len(display)} rows, CSV)",
-    safe_csv_bytes(display),
+    lambda table=display: safe_csv_bytes(table),  # made when clicked, not every view
     file_name="accountability.csv",
     mime="text/csv",
     key="accountability_download",

@@ -146,7 +146,8 @@ def chart_card(
         with download_tab:
             st.download_button(
                 f"Download the data ({plural(len(data), 'row')}, CSV, full precision)",
-                safe_csv_bytes(people_table(data, unit=unit)),
+                # Made when clicked (Streamlit runs the callable then): not in every view of every session.
+                lambda data=data, unit=unit: safe_csv_bytes(people_table(data, unit=unit)),
                 file_name=f"{key}.csv",
                 mime="text/csv",
                 key=f"{key}_download",

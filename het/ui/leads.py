@@ -284,7 +284,9 @@ def gap_table(rows: pd.DataFrame, *, columns: list[str], key: str) -> None:
     )
     st.download_button(
         f"Download this table ({len(rows):,} rows, CSV)",
-        safe_csv_bytes(rows[[*columns, "indicator_id"]]),
+        lambda table=rows[[*columns, "indicator_id"]]: safe_csv_bytes(
+            table
+        ),  # made when clicked, not every view
         file_name="gap_tracker.csv",
         mime="text/csv",
         key=f"{key}_download",

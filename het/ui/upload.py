@@ -334,7 +334,7 @@ def _problem_list(problems, *, key: str) -> None:
     show_table(frame, hide_index=True, width="stretch", key=key)
     st.download_button(
         "Download the list (CSV)",
-        safe_csv_bytes(frame),
+        lambda table=frame: safe_csv_bytes(table),  # made when clicked
         file_name="problems.csv",
         mime="text/csv",
         key=f"{key}_download",
