@@ -22,7 +22,7 @@ What it measures, every figure from this run (nothing is asserted; the target is
    session arrives at a uniformly random moment within one mean pause, as readers come in, unless
    --all-at-once starts them in the same instant); the first views of each session are reported apart:
    p50 / p95 / max over all views, page views per second in total, and p95(concurrent) / p50(single);
-   per-page p50 / p95 to find slow pages; the server's CPU time and peak RSS (VmHWM from /proc).
+   per-page p50 / p95, kilobytes and messages per view to find slow pages; the server's CPU time and peak RSS (VmHWM from /proc).
 Target: p95 under 3 s with 20 concurrent sessions on this (2-core) machine.
 The whole run is bounded by --timeout seconds (default 600): on it the phase stops and what was measured
 is reported. The server runs with server.fileWatcherType none, so edits to the checkout during a run do
@@ -389,9 +389,10 @@ def main() -> None:
         for v in concurrent:
             by_page[v.page]["concurrent"].append(v.seconds)
         kilobytes = {v.page: v.kilobytes for v in single + concurrent}
+        messages = {v.page: v.messages for v in single + concurrent}
         print(
             f"\n{'page':<24} {'title':<24} {'cold':>6} {'warm p50':>9} {'n':>4} {'conc p50':>9} "
-            f"{'conc p95':>9} {'conc max':>9} {'KB/view':>8}"
+            f"{'conc p95':>9} {'conc max':>9} {'KB/view':>8} {'msgs':>5}"
         )
         for page in pages:
             times = by_page[page]
@@ -402,7 +403,7 @@ def main() -> None:
             conc = " ".join(seconds(x, 9) for x in (p50, p95, pmax))
             print(
                 f"{label(page):<24} {titles[page][:24]:<24} {figures} {len(times['concurrent']):4d} {conc} "
-                f"{kilobytes.get(page, 0):8.0f}"
+                f"{kilobytes.get(page, 0):8.0f} {messages.get(page, 0):5d}"
             )
 
         peak = proc_status(server.pid, "VmHWM")
