@@ -48,7 +48,7 @@ class IndicatorPageData:
         return self.catalogue.set_index("indicator_id", drop=False).loc[self.indicator_id]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)  # shared by sessions: het.ui.data
 def _indicator_page(key: tuple[str, int], indicator_id: str | None) -> IndicatorPageData:
     store = get_store()
     catalogue = store.query("indicator_catalogue")
@@ -99,7 +99,7 @@ class PrinciplePageData:
         return str(self.principles.set_index("principle_id").loc[self.principle_id, "label"])
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared by sessions: het.ui.data
 def _principle_page(
     key: tuple[str, int], principle_id: int | None, all_ages: bool = False
 ) -> PrinciplePageData:
@@ -134,7 +134,7 @@ def principle_gap_summary(data: PrinciplePageData) -> pd.DataFrame:
     return _principle_gap_summary(cache_key(), data.principle_id, data.all_ages)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)  # shared by sessions: het.ui.data
 def _principle_gap_summary(key: tuple[str, int], principle_id: int, all_ages: bool) -> pd.DataFrame:
     data = _principle_page(key, principle_id, all_ages)
     return principle_view.principle_gap_table(

@@ -60,7 +60,7 @@ def _base(store) -> dict:
     }
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared by sessions: het.ui.data
 def _overview(key: tuple[str, int]) -> OverviewReads:
     store = get_store()
     base = _base(store)
@@ -85,7 +85,7 @@ def overview_reads() -> OverviewReads:
     return _overview(cache_key())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared by sessions: het.ui.data
 def _gap_tracker(key: tuple[str, int]) -> GapTrackerReads:
     store = get_store()
     return GapTrackerReads(**_base(store), workstreams=store.query("workstream_principles"))
@@ -102,7 +102,7 @@ def gap_tracker_rows() -> pd.DataFrame:
     return _gap_tracker_rows(cache_key())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared by sessions: het.ui.data
 def _gap_tracker_rows(key: tuple[str, int]) -> pd.DataFrame:
     data = _gap_tracker(key)
     return gap_tracker_table(data.gaps, data.latest, authority_name=data.authority_name)

@@ -37,7 +37,7 @@ class PlacesReads:
         return ward_sets()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared by sessions: het.ui.data
 def _places(key: tuple[str, int]) -> PlacesReads:
     store = get_store()
     authority = store.query("authority_code")

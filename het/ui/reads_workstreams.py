@@ -38,7 +38,7 @@ def judged_kpis(
     return view.kpi_table(kpis, series), series
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared by sessions: het.ui.data
 def _workstreams(key: tuple[str, int]) -> WorkstreamReads:
     store = get_store()
     authority = store.query("authority_code")
@@ -63,7 +63,7 @@ def workstream_reads() -> WorkstreamReads:
     return _workstreams(cache_key())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared by sessions: het.ui.data
 def _overview(key: tuple[str, int], today: date, stale_days: int) -> pd.DataFrame:
     reads = _workstreams(key)
     return view.overview_table(
