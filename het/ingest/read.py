@@ -41,6 +41,10 @@ class DetectedFormat(NamedTuple):
     reason: str
 
 
+# A header with indicator_id and at least this many of the het tidy columns is a het tidy file, complete or not.
+TIDY_LIKE = 4
+
+
 def detect_format_from_columns(columns) -> DetectedFormat:
     """The format a header row shows, and why."""
     names = [str(c) for c in columns]
@@ -55,6 +59,16 @@ def detect_format_from_columns(columns) -> DetectedFormat:
         )
     if is_kpi_header(names):
         return DetectedFormat("kpi", "the header has measure and baseline/latest/target (KPI measures)")
+    tidy = [c for c in TIDY_REQUIRED if c in lowered]
+    if "indicator_id" in lowered and len(tidy) >= TIDY_LIKE:
+        # A het tidy file with a column misnamed or missing (period_label for period): read as het tidy,
+        # whose check names the missing columns, not as a wide ward table of indicators called 'sex'.
+        missing = [c for c in TIDY_REQUIRED if c not in lowered]
+        return DetectedFormat(
+            "het_tidy",
+            f"the header has {len(tidy)} of the {len(TIDY_REQUIRED)} het tidy columns "
+            f"(missing: {', '.join(missing)})",
+        )
     if is_ward_wide_header(names):
         return DetectedFormat("ward_wide", "the header has a ward column and other columns (wide ward table)")
     return DetectedFormat(

@@ -61,3 +61,25 @@ def test_the_analyst_can_override_the_format(catalogue):
         "measure",
         "latest",
     ]  # not indicators: map or ignore
+
+
+def test_a_tidy_file_with_a_misnamed_column_is_read_as_tidy_and_told_what_is_missing(catalogue):
+    """period_label for period: the file is het tidy with a column wrong, not a wide ward table whose
+    indicators are called 'sex' and 'age' (what an area_code column alone would make of it)."""
+    header = ["indicator_id", "area_code", "period_label", "sex", "age", "breakdown", "category", "value"]
+    content = csv_bytes(
+        [header, ["le_birth", "E06000032", "2020 - 22", "Persons", "All ages", "Total", "", "80"]]
+    )
+    detected = detect_format(content, file_name="tidy_typo.csv")
+    assert detected.format == "het_tidy"
+    assert "missing: period" in detected.reason
+    parsed = read_extract(
+        content, file_name="tidy_typo.csv", indicators=catalogue.indicators, areas=catalogue.areas
+    )
+    assert parsed.format == "het_tidy"
+    messages = [p.message for p in parsed.problems.errors]
+    assert any("period" in m and "missing" in m.lower() for m in messages), messages
+    assert not any("is not an indicator in the catalogue" in m for m in messages), messages
+    # Three tidy-looking columns are not enough: a ward table may have an area code and values.
+    wide = csv_bytes([["area_code", "indicator_id", "value"], ["E05014735", "x", "1"]])
+    assert detect_format(wide, file_name="wards.csv").format != "het_tidy"
