@@ -97,17 +97,13 @@ def _risky_cells(column: pd.Series) -> pd.Series:
     characters in one Arrow pass (every table of every page view goes through here: a tenth of the cost of
     pandas' string methods), and only the cells that start with one are judged one by one; other text
     columns (Python objects) are judged cell by cell."""
-    if isinstance(column.array, pd.arrays.ArrowStringArray):
-        starts = pc.match_substring_regex(pa.array(column.array), _FORMULA_START)
-        if not pc.any(starts).as_py():
-            return pd.Series(False, index=column.index)
-        starts = (
-            pd.Series(starts.to_numpy(zero_copy_only=False), index=column.index).fillna(False).astype(bool)
-        )
-        risky = pd.Series(False, index=column.index)
-        risky[starts] = column[starts].map(is_risky_cell).astype(bool)
-        return risky
-    return column.map(is_risky_cell).astype(bool)
+    if not isinstance(column.array, pd.arrays.ArrowStringArray):
+        return column.map(is_risky_cell).astype(bool)
+    starts = pc.fill_null(pc.match_substring_regex(pa.array(column.array), _FORMULA_START), False)
+    risky = pd.Series(starts.to_numpy(zero_copy_only=False), index=column.index)
+    if risky.any():
+        risky[risky] = column[risky].map(is_risky_cell).astype(bool)
+    return risky
 
 
 _FORMULA_START = "^[" + "".join("\\" + prefix for prefix in FORMULA_PREFIXES) + "]"

@@ -5,9 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from het.format import safe_csv_bytes
 from het.ui.reads_workstreams import workstream_reads
-from het.ui.tables import show_table
+from het.ui.tables import csv_download, show_table
 from het.views import workstreams as view
 
 reads = workstream_reads()
@@ -71,12 +70,9 @@ show_table(
     width="stretch",
     key="accountability",
 )
-st.download_button(
+csv_download(
     f"Download this table ({len(display)} rows, CSV)",
-    lambda table=display: safe_csv_bytes(table),  # made when clicked, not every view
+    display,
     file_name="accountability.csv",
-    mime="text/csv",
     key="accountability_download",
-    on_click="ignore",
-    icon=":material/download:",
 )

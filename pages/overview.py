@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from het.format import safe_csv_bytes
 from het.ui.briefing import briefing_controls
 from het.ui.card import empty_state
 from het.ui.leads import rug_card, scorecard_block
 from het.ui.reads_leads import overview_reads
 from het.ui.state import url_choice
+from het.ui.tables import csv_download
 from het.views import scorecard
 
 data = overview_reads()
@@ -51,14 +51,11 @@ else:
     )
     if card["value"].notna().sum() == 0:
         empty_state(f"No headline indicator has a value for {area} yet: load an extract on Load an extract.")
-    st.download_button(
+    csv_download(
         f"Download the scorecard ({len(card)} rows, CSV)",
-        lambda: safe_csv_bytes(scorecard.scorecard_export(card)),
+        lambda: scorecard.scorecard_export(card),
         file_name="marmot_scorecard.csv",
-        mime="text/csv",
         key="scorecard_download",
-        on_click="ignore",
-        icon=":material/download:",
     )
     for principle in data.principles.itertuples():
         rows = data.scorecard_lines.get(int(principle.principle_id), [])

@@ -20,7 +20,7 @@ row = reads.workstreams.set_index("workstream_id").loc[workstream]
 header.title(f"What is {row['name']} doing, and is it working?")
 header.caption(str(row["description"]))
 with header:
-    panels.status_strip(reads, workstream, today=date.today())
+    panels.status_strip(workstream, today=date.today())
 principles = set(int(p) for p in (row["principles"] if row["principles"] is not None else []))
 
 panels.logic_model_card(reads, workstream, str(row["name"]))

@@ -19,10 +19,10 @@ import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from het.charts.common import InlineChart
-from het.format import md_text, plural, safe_csv_bytes
+from het.format import md_text, plural
 from het.ui.data import cache_key
 from het.ui.meeting import meeting_chart_spec, meeting_mode
-from het.ui.tables import show_table
+from het.ui.tables import csv_download, show_table
 from het.views.tables import people_label, people_table, rounded_columns, shown_columns
 
 
@@ -144,15 +144,11 @@ def chart_card(
                     f"Values rounded to {plural(decimals, 'decimal place')}; the download has them in full."
                 )
         with download_tab:
-            st.download_button(
+            csv_download(
                 f"Download the data ({plural(len(data), 'row')}, CSV, full precision)",
-                # Made when clicked (Streamlit runs the callable then): not in every view of every session.
-                lambda data=data, unit=unit: safe_csv_bytes(people_table(data, unit=unit)),
+                lambda: people_table(data, unit=unit),
                 file_name=f"{key}.csv",
-                mime="text/csv",
                 key=f"{key}_download",
-                on_click="ignore",
-                icon=":material/download:",
             )
             for extra in extra_downloads:
                 st.download_button(

@@ -217,7 +217,7 @@ def ward_panel(data: IndicatorPageData, sel: Selection) -> None:
     if wards["value"].notna().sum() == 0:
         _empty(data, sel, view.WARD_VIEW)
         return
-    ward_set = view.ward_set_label(wards["ward_set"].iloc[0], data.areas)
+    ward_set = view.ward_set_label(wards["ward_set"].iloc[0], ward_sets())
     bars, hexes = st.columns([3, 2])
     with bars:
         _group_card(

@@ -14,11 +14,11 @@ import streamlit as st
 
 from het.charts import palette
 from het.charts.rug import tartan_rug
-from het.format import md_text, safe_csv_bytes
+from het.format import md_text
 from het.stats.benchmark import NOT_COMPARED
 from het.ui.card import About, cached_chart, chart_card, empty_state
 from het.ui.state import url_choice
-from het.ui.tables import show_table
+from het.ui.tables import csv_download, show_table
 from het.views import scorecard
 
 PRINCIPLE_PAGE = "pages/principle.py"
@@ -282,16 +282,11 @@ def gap_table(rows: pd.DataFrame, *, columns: list[str], key: str) -> None:
         on_select="rerun",
         selection_mode="single-row",
     )
-    st.download_button(
+    csv_download(
         f"Download this table ({len(rows):,} rows, CSV)",
-        lambda table=rows[[*columns, "indicator_id"]]: safe_csv_bytes(
-            table
-        ),  # made when clicked, not every view
+        rows[[*columns, "indicator_id"]],
         file_name="gap_tracker.csv",
-        mime="text/csv",
         key=f"{key}_download",
-        on_click="ignore",
-        icon=":material/download:",
     )
     picked = event["selection"]["rows"] if event else []
     if picked:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from het.format import safe_csv_bytes
 from het.ui.card import empty_state
 from het.ui.data import cache_key
 from het.ui.reads_places import PlacesReads, actions_and_projects, places_reads
-from het.ui.tables import show_table
+from het.ui.tables import csv_download, show_table
 from het.views import places as view
 from het.views.indicator import ward_set_label
 from het.views.tables import people_table
@@ -93,28 +92,22 @@ def need_section(reads: PlacesReads, ward_set: str) -> None:
         key="need_grid",
         column_config={"Need score": st.column_config.NumberColumn(format="%+.2f")},
     )
-    st.download_button(
+    csv_download(
         f"Download the need table ({len(ranking)} wards, CSV)",
-        lambda: safe_csv_bytes(view.need_export(tables.cells, ranking)),
+        lambda: view.need_export(tables.cells, ranking),
         file_name=f"need_by_ward_{ward_set}.csv",
-        mime="text/csv",
         key="need_download",
-        on_click="ignore",
-        icon=":material/download:",
     )
     with st.expander("Every comparison behind the table (trace a cell to its indicators)"):
         names = dict(zip(grid["area_code"], grid["ward"], strict=True))
         ward = st.selectbox("Ward", list(names), format_func=names.get, key="need_trace_ward")
         evidence = tables.evidence[tables.evidence["area_code"] == ward].drop(columns=["area_code"])
         show_table(people_table(evidence), hide_index=True, width="stretch", key="need_evidence")
-        st.download_button(
+        csv_download(
             "Download every comparison (CSV)",
-            lambda: safe_csv_bytes(people_table(tables.evidence)),
+            lambda: people_table(tables.evidence),
             file_name=f"need_evidence_{ward_set}.csv",
-            mime="text/csv",
             key="need_evidence_download",
-            on_click="ignore",
-            icon=":material/download:",
         )
     with st.expander("About this table"):
         st.markdown(view.NEED_METHOD)

@@ -37,7 +37,6 @@ class IndicatorPageData:
     gaps: pd.DataFrame
     gap_trends: pd.DataFrame
     extracts: pd.DataFrame
-    areas: pd.DataFrame
     hex_cells: pd.DataFrame
     authority_code: str
     authority_name: str
@@ -64,7 +63,6 @@ def _indicator_page(key: tuple[str, int], indicator_id: str | None) -> Indicator
         gaps=store.query("indicator_gaps", **mine),
         gap_trends=store.query("indicator_gap_trends", **mine),
         extracts=store.query("indicator_extracts", indicator_id=chosen),
-        areas=store.query("area_list"),
         hex_cells=store.query("hex_cells"),
         authority_code=code,
         authority_name=name,

@@ -26,7 +26,6 @@ class PlacesReads:
     lsoa_deciles: pd.DataFrame  # queries/ward_lsoa_deciles.sql
     overlap: pd.DataFrame  # queries/ward_set_overlap.sql
     hex_cells: pd.DataFrame  # queries/hex_cells.sql
-    areas: pd.DataFrame  # queries/area_list.sql
     boundary_sets: tuple[str, ...]  # the ward sets with boundaries in the store
     boundary_source: dict  # ward set -> the boundary file it came from
     extracts: list[str]  # the active extracts, for About tabs
@@ -54,7 +53,6 @@ def _places(key: tuple[str, int]) -> PlacesReads:
         lsoa_deciles=store.query("ward_lsoa_deciles"),
         overlap=store.query("ward_set_overlap"),
         hex_cells=store.query("hex_cells"),
-        areas=store.query("area_list"),
         boundary_sets=tuple(boundaries["ward_set"]),
         boundary_source=dict(zip(boundaries["ward_set"], boundaries["source"], strict=True)),
         extracts=extract_names(active),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numbers
 import re
+from collections.abc import Callable
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
-from het.format import neutralise_formulas
+from het.format import neutralise_formulas, safe_csv_bytes
 
 PRINT_ROWS = 250
 
@@ -42,6 +43,24 @@ def show_table(data: pd.DataFrame, *, printable: bool = True, **kwargs):
     return result
 
 
+def csv_download(
+    label: str, table: pd.DataFrame | Callable[[], pd.DataFrame], *, file_name: str, key: str, **options
+):
+    """A download button for a table as CSV with formulas made inert (het.format.safe_csv_bytes). The CSV is
+    made when the button is clicked (Streamlit's deferred download), not in every view of every session;
+    `table` may be a callable, so a frame only the download needs is not built in every view either.
+    options: more st.download_button arguments (by default no rerun on click, and the download icon)."""
+    make = table if callable(table) else (lambda: table)
+    return st.download_button(
+        label,
+        lambda: safe_csv_bytes(make()),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        **{"on_click": "ignore", "icon": ":material/download:", **options},
+    )
+
+
 def print_copy(
     frame: pd.DataFrame, *, index: bool, column_order=None, column_config: dict | None = None
 ) -> str:
@@ -51,7 +70,7 @@ def print_copy(
     config = column_config or {}
     columns = [c for c in (column_order or frame.columns) if c in frame.columns]
     head = frame.head(PRINT_ROWS)
-    labels, cells = [], []
+    shown: dict[str, list[str]] = {}  # label -> escaped cells; a repeated label keeps its place, last wins
     for column in columns:
         setting = config.get(column, {})
         if setting is None or (isinstance(setting, dict) and setting.get("hidden")):
@@ -60,25 +79,16 @@ def print_copy(
         number_format = (
             (setting.get("type_config") or {}).get("format") if isinstance(setting, dict) else None
         )
-        text = [escape(_cell(v, number_format)) for v in head[column].tolist()]
-        if label in labels:  # one column per label, as a frame keyed on labels would keep (the last)
-            position = labels.index(label)
-            labels.pop(position)
-            cells.pop(position)
-        labels.append(label)
-        cells.append(text)
-    index_cells = [
-        "".join(f"<th>{escape(str(part))}</th>" for part in (key if isinstance(key, tuple) else (key,)))
-        for key in head.index.tolist()
-    ]
-    index_head = "<th></th>" * (head.index.nlevels if index else 0)
-    header = index_head + "".join(f"<th>{escape(str(label))}</th>" for label in labels)
+        shown[label] = [escape(_cell(v, number_format)) for v in head[column].tolist()]
+    keys = [k if isinstance(k, tuple) else (k,) for k in head.index.tolist()] if index else [()] * len(head)
+    header = "<th></th>" * (head.index.nlevels if index else 0)
+    header += "".join(f"<th>{escape(str(label))}</th>" for label in shown)
     rows = [
         "<tr>"
-        + (index_cells[i] if index else "")
-        + "".join(f"<td>{column[i]}</td>" for column in cells)
+        + "".join(f"<th>{escape(str(part))}</th>" for part in key)
+        + "".join(f"<td>{cells[i]}</td>" for cells in shown.values())
         + "</tr>"
-        for i in range(len(head))
+        for i, key in enumerate(keys)
     ]
     table = (
         f'<table class="het-print-table"><thead><tr>{header}</tr></thead>'

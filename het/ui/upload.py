@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from het.auth import User
-from het.format import md_code, md_text, neutralise_formulas, plural, safe_csv_bytes
+from het.format import md_code, md_text, neutralise_formulas, plural
 from het.ingest import read_extract
 from het.ingest.files import excel_sheet_names, is_excel, max_upload_bytes
 from het.ingest.indicators import (
@@ -26,7 +26,7 @@ from het.ingest.problems import ExtractRejected
 from het.ingest.tidy import tidy_example_csv, tidy_template_csv
 from het.loads import load_extract
 from het.ui.data import area_list, get_store, ward_sets
-from het.ui.tables import show_table
+from het.ui.tables import csv_download, show_table
 from het.vocabulary import POLARITIES, VALUE_TYPES
 
 FORMAT_LABELS = {
@@ -332,12 +332,13 @@ def _problem_list(problems, *, key: str) -> None:
         "hover over it; the download has them all."
     )
     show_table(frame, hide_index=True, width="stretch", key=key)
-    st.download_button(
+    csv_download(
         "Download the list (CSV)",
-        lambda table=frame: safe_csv_bytes(table),  # made when clicked
+        frame,
         file_name="problems.csv",
-        mime="text/csv",
         key=f"{key}_download",
+        on_click="rerun",
+        icon=None,
     )
 
 

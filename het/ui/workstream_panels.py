@@ -26,7 +26,7 @@ from het.vocabulary import ACTION_STATUSES, FILE_ORIGINS, LOGIC_STAGES, NOT_YET_
 INDICATOR_PAGE = "pages/indicator.py"
 
 
-def status_strip(reads: WorkstreamReads, workstream_id: str, *, today: date) -> None:
+def status_strip(workstream_id: str, *, today: date) -> None:
     """The workstream's status at a glance, as the overview counts it: actions by status, KPIs by verdict,
     the last update and the items with none for STALE_DAYS."""
     table = workstream_overview(today=today, stale_days=view.STALE_DAYS).set_index("workstream_id")
