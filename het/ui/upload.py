@@ -210,7 +210,8 @@ def map_unknown_indicators(parsed: ParsedExtract) -> None:
     for item in unknown.itertuples(index=False):
         key = str(item.source_key)
         st.markdown(
-            f"**{item.source_name or key}** (`{key}`, {item.rows:,} rows, first at row {item.first_row})"
+            f"**{md_text(item.source_name or key)}** ({md_code(key)}, {plural(item.rows, 'row')}, "
+            f"first at row {item.first_row})"
         )
         pick = st.selectbox("Map to", choices, format_func=names.get, key=f"map_{key}")
         if pick is not None and st.button("Apply", key=f"apply_{key}"):
@@ -337,8 +338,6 @@ def _problem_list(problems, *, key: str) -> None:
         frame,
         file_name="problems.csv",
         key=f"{key}_download",
-        on_click="rerun",
-        icon=None,
     )
 
 
@@ -361,8 +360,9 @@ def _problem_frame(problems) -> pd.DataFrame:
                 "Problem": p.message,
             }
             for p in problems
-        ]
-    )
+        ],
+        columns=["File", "Sheet", "Row", "Column", "Problem"],
+    ).astype({"Row": "Int64"})  # whole row numbers, blank where a problem has none (not 2.0 and nan)
 
 
 def show_preview(preview: Preview) -> None:
