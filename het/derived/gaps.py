@@ -21,6 +21,7 @@ from het.stats.benchmark import (
     compare_rows,
 )
 from het.stats.ci import rate_ci, wilson_ci
+from het.stats.groups import first_rows, group_numbers
 from het.stats.sii import sii
 from het.stats.trend import CANNOT_BE_CALCULATED, GETTING_BETTER, GETTING_WORSE, recent_trend
 from het.vocabulary import (
@@ -255,38 +256,83 @@ def _sii_scale(value_type: str, multiplier: float, polarity: str) -> tuple[int, 
     return kind, scale * (-1.0 if polarity == LOW_IS_GOOD else 1.0)
 
 
-def _sii_by_indicator(frame: pd.DataFrame, *, by: list[str], repetitions: int) -> pd.DataFrame:
-    """SII and RII for every group of `frame` (quantile, population, value and limits columns).
+def _sii_by_indicator(
+    frame: pd.DataFrame, *, by: list[str], repetitions: int, group: np.ndarray
+) -> pd.DataFrame:
+    """SII and RII for every gap of `frame` (quantile, population, value and limits columns), by gap number.
 
-    One call of het.stats.sii per indicator and set of deprivation groups, so an area is only ever held
-    against the groups it should have (an authority has no people in some national deciles).
-    The indicator's sii_transform (rates and proportions) fits on the log/logit scale.
+    `group` is each row's gap number (its `by` group). One call of het.stats.sii per indicator and set of
+    deprivation groups, so an area is only ever held against the groups it should have (an authority has
+    no people in some national deciles). The indicator's sii_transform (rates and proportions) fits on
+    the log/logit scale. Returns one row per gap with a result: `_gap` and sii's columns.
     """
+    columns = [*SII_RESULT_COLUMNS, "_gap"]
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    frame = frame.reset_index(drop=True)
+    rows_per_gap = np.bincount(group)[group]
+    split_columns = ["indicator_id", "value_type", "multiplier", "polarity", "sii_transform"]
+    splits = group_numbers(
+        pd.DataFrame({**{c: frame[c] for c in split_columns}, "_groups": rows_per_gap}),
+        [*split_columns, "_groups"],
+    )
+    order = np.argsort(splits, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, splits[order][1:] != splits[order][:-1], True])
     parts = []
-    frame = frame.assign(_groups=frame.groupby(by, sort=False)["quantile"].transform("size"))
-    for (indicator, value_type, multiplier, polarity, transform, _), rows in frame.groupby(
-        ["indicator_id", "value_type", "multiplier", "polarity", "sii_transform", "_groups"], sort=False
-    ):
-        kind, sii_multiplier = _sii_scale(value_type, float(multiplier), polarity)
-        rows = rows.reset_index(drop=True)
+    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        positions = order[first:stop]
+        row = frame.iloc[positions[0]]
+        kind, sii_multiplier = _sii_scale(row["value_type"], float(row["multiplier"]), row["polarity"])
+        rows = frame.iloc[positions].reset_index(drop=True).assign(_gap=group[positions])
         if kind == 2:
             for col in ["value", "lower_ci95", "upper_ci95"]:
-                rows[col] = rows[col] / float(multiplier)
-        result = sii(
-            rows,
+                rows[col] = rows[col] / float(row["multiplier"])
+        options = dict(
             quantile="quantile",
             population="population",
             value_type=kind,
-            transform=bool(transform) and kind > 0,
+            transform=bool(row["sii_transform"]) and kind > 0,
             multiplier=sii_multiplier,
             repetitions=repetitions,
             seed=0,
-            by=by,
         )
-        parts.append(result.assign(indicator_id=indicator))
-    if not parts:
-        return pd.DataFrame(columns=[*by, "indicator_id", "sii", "reason"])
-    return pd.concat(parts, ignore_index=True)
+        try:
+            result = sii(rows, by="_gap", **options)
+        except ValueError:
+            sii(rows, by=by, **options)  # raises again, naming the gap by its key columns
+            raise
+        parts.append(result)
+    found = pd.concat(parts, ignore_index=True)
+    return found.reindex(columns=[c for c in found.columns if c in columns])
+
+
+# The columns of het.stats.sii's result a gap keeps.
+SII_RESULT_COLUMNS = [
+    "sii",
+    "sii_lower95",
+    "sii_upper95",
+    "rii",
+    "rii_lower95",
+    "rii_upper95",
+    "reason",
+    "limits",
+]
+
+
+def _with_sii(summary: pd.DataFrame, siis: pd.DataFrame) -> pd.DataFrame:
+    """The summary (one row per gap, in gap-number order) with each gap's SII columns; none where it has none."""
+    found = _sii_columns(siis)
+    gaps = found["_gap"].to_numpy(dtype=np.int64)
+    out = summary.copy()
+    for column in found.columns.drop("_gap"):
+        values = found[column].to_numpy()
+        if values.dtype.kind == "f":
+            filled = np.full(len(out), np.nan)
+        else:
+            filled = np.full(len(out), np.nan, dtype=object)
+        filled[gaps] = values
+        out[column] = filled
+    return out
 
 
 def _summaries(
@@ -353,6 +399,41 @@ def _summaries(
     return out
 
 
+def _group_cells(group: np.ndarray, n_groups: int) -> tuple[np.ndarray, tuple] | None:
+    """Rows laid out as a (groups x largest group) table of positions, each group's rows in row order
+    (-1 in empty cells), and the (group, slot) of every row; None when the table would be much larger
+    than the rows (a few big groups among many small ones)."""
+    if not len(group):
+        return None
+    sizes = np.bincount(group, minlength=n_groups)
+    width = int(sizes.max())
+    if n_groups * width > 4 * len(group) + 1024:
+        return None
+    order = np.argsort(group, kind="stable")
+    offsets = np.cumsum(sizes) - sizes
+    slot = np.empty(len(group), dtype=np.int64)
+    slot[order] = np.arange(len(group)) - offsets[group[order]]
+    table = np.full((n_groups, width), -1, dtype=np.int64)
+    table[group, slot] = np.arange(len(group))
+    return table, (group, slot)
+
+
+# The columns a deprivation gap is worked from, besides its key.
+DEPRIVATION_INPUTS = [
+    "category",
+    "category_rank",
+    "value",
+    "lower_ci95",
+    "upper_ci95",
+    "count",
+    "denominator",
+    "polarity",
+    "value_type",
+    "multiplier",
+    "sii_transform",
+]
+
+
 def deprivation_gaps(
     obs: pd.DataFrame,
     *,
@@ -364,18 +445,18 @@ def deprivation_gaps(
     Each group's population is its real one where it can be had (het.derived.populations), recorded
     with the SII as population_basis.
     """
-    groups = obs[obs["breakdown"].isin(DEPRIVATION_BREAKDOWNS)].copy()
+    by = [*GAP_KEY, "breakdown"]
+    used = [*by, *DEPRIVATION_INPUTS, *(["comparison"] if "comparison" in obs.columns else [])]
+    groups = obs.loc[obs["breakdown"].isin(DEPRIVATION_BREAKDOWNS).to_numpy(), used]
     if groups.empty:
         return pd.DataFrame()
-    by = [*GAP_KEY, "breakdown"]
-    groups["quantile"] = groups["category_rank"].astype(float)
-    groups = intervals_from_counts(groups)
+    groups = intervals_from_counts(groups.assign(quantile=groups["category_rank"].astype(float)))
     pack = pd.DataFrame(columns=PACK_COLUMNS) if group_populations_table is None else group_populations_table
     groups = groups.reset_index(drop=True)
     group = numbered(groups, by)  # one number per gap
     rows = group_populations(groups, pack, by=by, group=group)
-    fitted = rows[rows["population_reason"].isna()]
-    siis = _sii_by_indicator(fitted, by=by, repetitions=repetitions)
+    is_fitted = rows["population_reason"].isna().to_numpy()
+    siis = _sii_by_indicator(rows[is_fitted], by=by, repetitions=repetitions, group=group[is_fitted])
     summary = _summaries(rows, by=by, label="category", group=group)
     # The most and least deprived groups' values (the lowest and highest rank with a value), and the
     # population basis, per gap: summary rows are in group-number order.
@@ -393,7 +474,7 @@ def deprivation_gaps(
     firsts = np.unique(group, return_index=True)[1]
     summary["population_basis"] = rows["population_basis"].to_numpy(dtype=object)[firsts]
     summary["population_reason"] = rows["population_reason"].to_numpy(dtype=object)[firsts]
-    out = summary.merge(_sii_columns(siis), on=by, how="left")
+    out = _with_sii(summary, siis)
     no_population = out["population_reason"].notna()
     out.loc[no_population, "sii_reason"] = out.loc[no_population, "population_reason"]
     out["gap_abs"] = out["most_deprived_value"] - out["least_deprived_value"]
@@ -451,10 +532,11 @@ def ward_gaps(obs: pd.DataFrame, *, repetitions: int = SII_REPETITIONS) -> pd.Da
     by = [*GAP_KEY, "breakdown"]
     parts = []
     for _, rows in wards.groupby("breakdown"):  # one ward set at a time: the full set differs between them
-        siis = _sii_by_indicator(rows, by=by, repetitions=repetitions)
-        summary = _summaries(rows, by=by, label="ward_name")
+        group = numbered(rows, by)
+        siis = _sii_by_indicator(rows, by=by, repetitions=repetitions, group=group)
+        summary = _summaries(rows, by=by, label="ward_name", group=group)
         basis = rows.groupby(by, sort=False)["population_basis"].first().reset_index()
-        parts.append(summary.merge(_sii_columns(siis), on=by, how="left").merge(basis, on=by, how="left"))
+        parts.append(_with_sii(summary, siis).merge(basis, on=by, how="left"))
     return pd.concat(parts, ignore_index=True).assign(dimension="ward")
 
 
@@ -467,41 +549,50 @@ RII_LIMITS_CROSS_ZERO = "the simulated interval reaches zero or below, so its li
 
 def _meaningful_rii(frame: pd.DataFrame) -> pd.DataFrame:
     """Blank RIIs whose fitted ends are not both positive, and limits that reach zero, saying why."""
-    frame = frame.copy()
-    frame["rii_reason"] = None
-    has = frame["rii"].notna()
-    bad = has & (frame["rii"] <= 0)
-    frame.loc[bad, ["rii", "rii_lower95", "rii_upper95"]] = np.nan
-    frame.loc[bad, "rii_reason"] = RII_CROSSES_ZERO
-    bad_limits = has & ~bad & (frame["rii_lower95"] <= 0)
-    frame.loc[bad_limits, ["rii_lower95", "rii_upper95"]] = np.nan
-    frame.loc[bad_limits, "rii_reason"] = RII_LIMITS_CROSS_ZERO
-    return frame
+    rii = frame["rii"].to_numpy(dtype=float)
+    lower = frame["rii_lower95"].to_numpy(dtype=float)
+    upper = frame["rii_upper95"].to_numpy(dtype=float)
+    has = ~np.isnan(rii)
+    with np.errstate(invalid="ignore"):
+        bad = has & (rii <= 0)
+        bad_limits = has & ~bad & (lower <= 0)
+    reason = np.full(len(frame), None, dtype=object)
+    reason[bad] = RII_CROSSES_ZERO
+    reason[bad_limits] = RII_LIMITS_CROSS_ZERO
+    return frame.assign(
+        rii=np.where(bad, np.nan, rii),
+        rii_lower95=np.where(bad | bad_limits, np.nan, lower),
+        rii_upper95=np.where(bad | bad_limits, np.nan, upper),
+        rii_reason=reason,
+    )
 
 
 def _sii_columns(siis: pd.DataFrame) -> pd.DataFrame:
-    keep = [
-        c
-        for c in siis.columns
-        if c in GAP_KEY
-        or c
-        in {
-            "breakdown",
-            "sii",
-            "sii_lower95",
-            "sii_upper95",
-            "rii",
-            "rii_lower95",
-            "rii_upper95",
-            "reason",
-            "limits",
-        }
-    ]
-    renamed = siis[keep].rename(columns={"reason": "sii_reason", "limits": "limits_method"})
+    """_sii_by_indicator's result named as gap_results' columns, with RIIs that are not meaningful blanked."""
+    renamed = siis.rename(columns={"reason": "sii_reason", "limits": "limits_method"})
     return _meaningful_rii(renamed)
 
 
 # -- gaps over time -----------------------------------------------------------------------------
+
+
+def _series_without_sii(series: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """The series (by `key`, in key order) with no SII in any period: cannot be calculated, with the first
+    reason a period gave."""
+    series = series[~series[key].isna().any(axis=1).to_numpy()]
+    group = group_numbers(series, key)
+    n_series = int(group.max()) + 1 if len(group) else 0
+    has_sii = np.bincount(group[series["sii"].notna().to_numpy()], minlength=n_series) > 0
+    reasons = series["sii_reason"].to_numpy(dtype=object)
+    given = np.flatnonzero(pd.notna(reasons))
+    first_reason = np.full(n_series, len(series), dtype=np.int64)
+    np.minimum.at(first_reason, group[given], given)
+    wanted = np.flatnonzero(~has_sii)
+    out = series[key].iloc[first_rows(group, n_series)[wanted]].reset_index(drop=True)
+    found = first_reason[wanted] < len(series)
+    reason = np.full(len(wanted), "no SII could be calculated for any period", dtype=object)
+    reason[found] = reasons[first_reason[wanted][found]]
+    return out.assign(reason=reason, verdict=CANNOT_BE_CALCULATED, n_points=0)
 
 
 def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
@@ -515,8 +606,13 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     key = ["indicator_id", "area_code", "sex", "age", "dimension", "series"]
     series = gaps.assign(series=np.where(gaps["dimension"] == "ward", "wards", gaps["breakdown"]))
-    periodicity = obs.drop_duplicates("indicator_id").set_index("indicator_id")["periodicity"]
-    series["periodicity"] = series["indicator_id"].map(periodicity)
+    first = obs.drop_duplicates("indicator_id")
+    # A dict keyed on the text: pandas maps a categorical through a Series keyed on another categorical by
+    # position, not by value, when their categories differ.
+    periodicity = dict(
+        zip(first["indicator_id"].astype(object), first["periodicity"].astype(object), strict=True)
+    )
+    series["periodicity"] = series["indicator_id"].astype(object).map(periodicity)
     ordered = series[series["dimension"] != "ethnicity"].dropna(subset=["sii"])
     out = []
     if not ordered.empty:

@@ -61,7 +61,7 @@ def group_populations(
     Returns ``groups`` with population (NaN where none can be used), population_basis and
     population_reason (None where an SII can be fitted, else why not).
     """
-    out = groups.reset_index(drop=True).copy()
+    out = groups.reset_index(drop=True)  # new columns only: the caller's frame is left as it was
     pack = pack[pack["population"] > 0]
     # Look the pack up once per distinct (area, breakdown) and (area, breakdown, rank): a handful each.
     places = numbered(out, ["area_code", "breakdown"])
@@ -84,9 +84,9 @@ def group_populations(
         for a, b, q in cell_keys.itertuples(index=False)
     ]
     cell_population = np.array([f[0] for f in found] or [np.nan], dtype=float)
-    cell_source = np.array([f[1] for f in found] or [None], dtype=object)
+    # Each cell's basis spelt once, a handful among hundreds of thousands of rows.
+    cell_basis = np.array([f"{PACK}: {f[1] or ''}" for f in found] or [None], dtype=object)
     pack_population = cell_population[cells] if len(out) else np.zeros(0)
-    pack_source = cell_source[cells] if len(out) else np.zeros(0, dtype=object)
 
     gap = numbered(out, by) if group is None else group
     n_gaps = int(gap.max()) + 1 if len(gap) else 0
@@ -117,12 +117,7 @@ def group_populations(
         np.nan,
     )
     basis = np.full(len(out), None, dtype=object)
-    if use_pack.any():  # a handful of sources among hundreds of thousands of rows: each spelt once
-        source_codes, sources = pd.factorize(
-            pd.Series(pack_source[use_pack], dtype=object), use_na_sentinel=False
-        )
-        spelt = np.array([f"{PACK}: {source or ''}" for source in sources], dtype=object)
-        basis[use_pack] = spelt[source_codes]
+    basis[use_pack] = cell_basis[cells[use_pack]]
     basis[use_denominators] = DENOMINATORS
     basis[use_equal] = EQUAL_BASIS
     out["population_basis"] = pd.Series(basis, dtype=object, index=out.index)  # no str conversion of 600k

@@ -149,6 +149,17 @@ def _check_limits(lower: np.ndarray, upper: np.ndarray, lower_name: str, upper_n
         )
 
 
+def polarity_per_row(polarity: pd.Series) -> np.ndarray:
+    """normalise_polarity of a column, as an object array: a categorical's categories are read, not its rows."""
+    if isinstance(polarity.dtype, pd.CategoricalDtype):
+        read = np.asarray(normalise_polarity(polarity.cat.categories.to_numpy(dtype=object)), dtype=object)
+        codes = polarity.cat.codes.to_numpy()
+        if (codes < 0).any():
+            normalise_polarity(None)  # a missing polarity: the same error as for any other spelling
+        return read[codes] if len(read) else np.empty(0, dtype=object)
+    return np.asarray(normalise_polarity(polarity.to_numpy(dtype=object)), dtype=object)
+
+
 def compare_rows(rows: pd.DataFrame) -> np.ndarray:
     """Fingertips' benchmark rule per row: two levels where the row has 99.8% limits, else 95% only.
 
@@ -158,14 +169,6 @@ def compare_rows(rows: pd.DataFrame) -> np.ndarray:
         rows[c].to_numpy(dtype=float)
         for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value", "lower_ci998", "upper_ci998"]
     )
-    polarity = rows["polarity"]
-    if isinstance(polarity.dtype, pd.CategoricalDtype):
-        read = np.asarray(normalise_polarity(polarity.cat.categories.to_numpy(dtype=object)), dtype=object)
-        codes = polarity.cat.codes.to_numpy()
-        if (codes < 0).any():
-            normalise_polarity(None)  # a missing polarity: the same error as for any other spelling
-        pol = read[codes] if len(read) else np.empty(0, dtype=object)
-    else:
-        pol = np.asarray(normalise_polarity(polarity.to_numpy(dtype=object)), dtype=object)
+    pol = polarity_per_row(rows["polarity"])
     two_level = ~np.isnan(lo998) & ~np.isnan(hi998)
     return _LABELS[_label_codes(y, lo95, hi95, bench, pol, lo998, hi998, two_level)]

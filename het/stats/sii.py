@@ -12,6 +12,7 @@ import pandas as pd
 from scipy.special import expit, logit, ndtr, ndtri, owens_t
 
 from het.stats.ci import z_for
+from het.stats.groups import first_rows, group_numbers
 
 MIN_GROUPS = 5
 MAX_GROUPS = 100
@@ -125,9 +126,9 @@ def sii(
     _check_rows(columns, names, labels, value_type)
 
     if by_columns:
-        grouped = frame.groupby(by_columns, dropna=False, sort=True)
-        group = grouped.ngroup().to_numpy()
-        keys = grouped.size().index.to_frame(index=False)
+        group = group_numbers(frame, by_columns)
+        n_keys = int(group.max()) + 1 if len(group) else 0
+        keys = frame[by_columns].iloc[first_rows(group, n_keys)].reset_index(drop=True)
     else:
         group = np.zeros(len(frame), dtype=int)
         keys = pd.DataFrame(index=range(1))

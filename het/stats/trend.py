@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from het.stats.benchmark import normalise_polarity
+from het.stats.benchmark import normalise_polarity, polarity_per_row
+from het.stats.groups import group_numbers
 from het.vocabulary import HIGH_IS_GOOD, LOW_IS_GOOD
 
 TREND_POINTS = 5
@@ -96,11 +97,7 @@ def recent_trend(
     data = frame[needed].reset_index(drop=True)
 
     # Group ids numbered in sorted key order; `order` sorts rows by group, then period.
-    group = (
-        data.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
-        if keys
-        else np.zeros(len(data), dtype=int)
-    )
+    group = group_numbers(data, keys)
     n_groups = int(group.max()) + 1 if len(group) else (0 if keys else 1)
     years = _start_years(data[period], period)
     order = np.lexsort((years, group))
@@ -236,7 +233,7 @@ def _group_polarities(data, polarity, polarity_column, group, firsts, key_frame,
         except ValueError as error:
             raise ValueError(f"recent_trend: {error}; frame has no column {polarity!r} either") from None
         return np.full(n_groups, one, dtype=object)
-    per_row = np.asarray(normalise_polarity(data[polarity_column].to_numpy(dtype=object)), dtype=object)
+    per_row = polarity_per_row(data[polarity_column])
     per_group = np.empty(n_groups, dtype=object)
     per_group[group[firsts]] = per_row[firsts]
     varies = np.flatnonzero(per_row != per_group[group])

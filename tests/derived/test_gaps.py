@@ -444,3 +444,14 @@ def test_benchmarks_by_position_equal_the_merge_on_random_inputs(categorical):
     assert len(fast) == len(obs) - int(((obs["area_code"] == ENGLAND) & (obs["breakdown"] == "total")).sum())
     pd.testing.assert_frame_equal(fast.astype(object), merged.astype(object), check_dtype=False)
     assert fast["comparison"].nunique() > 3 and fast["benchmark_value"].isna().any()
+
+
+def test_a_repeated_deprivation_group_is_refused_naming_the_gap_by_its_key():
+    """The engine fits by gap number; a refusal still names the gap the way an analyst would find it."""
+    rows = quintiles([30.0, 25.0, 20.0, 15.0, 10.0])
+    rows[4] = {**rows[4], "category": "Q5 (again)", "category_rank": 4}  # two groups ranked 4
+    obs = frame(dict(value=20.0, lower_ci95=19.0, upper_ci95=21.0), *rows)
+    compared = obs.assign(comparison="similar")
+    pack = pack_of([1000] * 4)
+    with pytest.raises(ValueError, match=r"deprivation group 4 appears more than once in indicator_id='smk'"):
+        deprivation_gaps(compared, group_populations_table=pack, repetitions=100)

@@ -1,0 +1,58 @@
+"""Group numbers for the statistics' `by` columns, without pandas' groupby machinery.
+
+pandas' groupby builds a grouper, recodes categoricals and makes a result index on every call: about 10 ms
+for six keys over 80,000 rows, which the gap refresh pays dozens of times a batch. Here each key column is
+coded once (a categorical's own codes, else a sorted factorisation), the codes are packed into one int64
+and numbered: the same numbers, a few times faster. tests/stats/test_groups.py checks them against
+groupby on random frames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes in the column's sort order (a categorical's category order), missing values last; and how many."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        size = len(column.cat.categories)
+    else:
+        codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=True)
+        codes = codes.astype(np.int64)
+        size = len(uniques)
+    return np.where(codes < 0, size, codes), size + 1
+
+
+def group_numbers(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Each row's group over `keys`, numbered in sorted key order, as
+    ``frame.groupby(keys, sort=True, dropna=False, observed=True).ngroup()``: categoricals sort by their
+    categories, missing values form a group of their own after the others."""
+    if not keys:
+        return np.zeros(len(frame), dtype=np.int64)
+    try:
+        coded = [_sorted_codes(frame[key]) for key in keys]
+    except TypeError:  # values that cannot be sorted together (mixed types): pandas decides
+        coded = None
+    if coded is not None and len(coded) == 1 and not isinstance(frame[keys[0]].dtype, pd.CategoricalDtype):
+        return coded[0][0]  # a sorted factorisation numbers every value present, missing last: dense already
+    if coded is not None:
+        packed = np.zeros(len(frame), dtype=np.int64)
+        room = 1
+        for codes, size in coded:
+            room *= size
+            if room >= 2**62:
+                break
+            packed = packed * size + codes
+        else:
+            return np.unique(packed, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
+    return grouped.ngroup().to_numpy().astype(np.int64)
+
+
+def first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """The position of each group's first row (groups numbered 0..n_groups-1, every one present)."""
+    firsts = np.full(n_groups, len(group), dtype=np.int64)
+    np.minimum.at(firsts, group, np.arange(len(group), dtype=np.int64))
+    return firsts
