@@ -19,6 +19,7 @@ from het.stats.benchmark import (
     NOT_COMPARED,
     WORSE,
     compare_rows,
+    compare_rows_categorical,
 )
 from het.stats.ci import rate_ci, wilson_ci
 from het.stats.groups import first_rows, group_numbers
@@ -160,7 +161,7 @@ def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
     compared = obs.iloc[picked][
         ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "polarity"]
     ]
-    rows["comparison"] = compare_rows(compared.assign(benchmark_value=benchmark_value))
+    rows["comparison"] = compare_rows_categorical(compared.assign(benchmark_value=benchmark_value))
     rows["_row"] = picked
     return rows
 

@@ -46,6 +46,13 @@ _CLEAR = {
     "gap_results": "DELETE FROM gap_results",
     "gap_trends": "DELETE FROM gap_trends",
 }
+# Each derived table's rows inserted from the registered Arrow table `derived_rows`, by column name.
+_INSERT = {
+    "benchmark_results": "INSERT INTO benchmark_results BY NAME SELECT * FROM derived_rows",
+    "trend_results": "INSERT INTO trend_results BY NAME SELECT * FROM derived_rows",
+    "gap_results": "INSERT INTO gap_results BY NAME SELECT * FROM derived_rows",
+    "gap_trends": "INSERT INTO gap_trends BY NAME SELECT * FROM derived_rows",
+}
 Progress = Callable[[int, int, str], None]
 
 
@@ -229,11 +236,33 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
             done += len(batch)
             if progress is not None:
                 progress(done, len(sizes), ", ".join(batch))
-    frames = {
-        name: pd.concat(found, ignore_index=True) if found else pd.DataFrame()
-        for name, found in parts.items()
-    }
+    frames = {name: _concat(found) for name, found in parts.items()}
     return DerivedResults(**frames)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batches' frames as one, text that is categorical in every batch kept categorical (pandas would
+    make a column of strings of it wherever the batches' categories differ, slow to store)."""
+    if not frames:
+        return pd.DataFrame()
+    shared = [
+        column
+        for column in frames[0].columns
+        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames if column in f.columns)
+    ]
+    if len(frames) > 1 and shared:
+        categories = {
+            column: pd.Index(
+                np.concatenate([f[column].cat.categories.to_numpy(dtype=object) for f in frames]),
+                dtype=object,
+            ).unique()
+            for column in shared
+        }
+        frames = [
+            f.assign(**{c: f[c].cat.set_categories(categories[c]) for c in shared if c in f.columns})
+            for f in frames
+        ]
+    return pd.concat(frames, ignore_index=True)
 
 
 @contextmanager
@@ -327,7 +356,13 @@ def _write(cur, targets: pd.DataFrame, results: DerivedResults, *, version: int,
         if frame.empty:
             continue
         columns = [c for c in _table_columns(cur, name) if c in frame.columns]
-        cur.append(name, frame[columns].assign(data_version=version), by_name=True)
+        # As Arrow, categoricals as dictionaries: DuckDB stores them without a Python string per row.
+        rows = pa.Table.from_pandas(frame[columns].assign(data_version=version), preserve_index=False)
+        cur.register("derived_rows", rows)
+        try:
+            cur.execute(_INSERT[name])
+        finally:
+            cur.unregister("derived_rows")
 
 
 def _table_columns(cur, table: str) -> list[str]:

@@ -165,10 +165,16 @@ def compare_rows(rows: pd.DataFrame) -> np.ndarray:
 
     The polarity column is read once per distinct spelling (a categorical's categories, or its values).
     """
+    return np.asarray(compare_rows_categorical(rows), dtype=object)
+
+
+def compare_rows_categorical(rows: pd.DataFrame) -> pd.Categorical:
+    """compare_rows as a categorical of the labels: for hundreds of thousands of rows, no string per row."""
     y, lo95, hi95, bench, lo998, hi998 = (
         rows[c].to_numpy(dtype=float)
         for c in ["value", "lower_ci95", "upper_ci95", "benchmark_value", "lower_ci998", "upper_ci998"]
     )
     pol = polarity_per_row(rows["polarity"])
     two_level = ~np.isnan(lo998) & ~np.isnan(hi998)
-    return _LABELS[_label_codes(y, lo95, hi95, bench, pol, lo998, hi998, two_level)]
+    codes = _label_codes(y, lo95, hi95, bench, pol, lo998, hi998, two_level)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(_LABELS, dtype=object))
