@@ -295,8 +295,8 @@ def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
 
     Text columns repeat (a few codes, sexes, ages, labels), so they come from DuckDB dictionary-encoded:
     the engine's grouping and merging then work on small integer codes. The order is fixed (sorted
-    categories, then INPUT_ORDER) because DuckDB returns rows in no particular order, and an incremental
-    refresh must give exactly what a full one does.
+    categories; rows in INPUT_ORDER, sorted by the query in DuckDB, off the engine's thread) because an
+    incremental refresh must give exactly what a full one does.
     """
     cur.register("targets", targets)
     try:
@@ -325,8 +325,7 @@ def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
             columns[name] = pd.Categorical.from_codes(values, categories=categories[order])
         else:
             columns[name] = column.to_pandas()
-    frame = pd.DataFrame(columns)
-    return frame.sort_values(INPUT_ORDER, kind="stable").reset_index(drop=True)
+    return pd.DataFrame(columns)  # in INPUT_ORDER already: the query sorts
 
 
 def _keep_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
