@@ -1,9 +1,12 @@
 """How het's process hands memory it has finished with back to the operating system: set up here, once.
 
 `configure()` runs when het is imported (het/__init__.py), before any het module imports DuckDB:
-- DuckDB's allocator (jemalloc, on Linux) keeps freed pages for a while, so a load of a large extract held
-  on to ~100 MB of pages DuckDB had already finished with: it is told to hand them back at once
-  (DUCKDB_JE_MALLOC_CONF, read when DuckDB is first imported; a value already in the environment wins);
+- DuckDB's allocator (jemalloc, on Linux) keeps freed pages for ten seconds by default, so a load of a
+  large extract held on to ~100 MB of pages DuckDB had already finished with: it is told to hand them back
+  after one second (DUCKDB_JE_MALLOC_CONF, read when DuckDB is first imported; a value already in the
+  environment wins). Handing them back at once (0 ms) made the same peak but twice the system time: on the
+  bench_ingest load, 2.7-3.0 s of system CPU against 1.4-1.9 s at 1,000 ms, and 0.5-1 s more wall time,
+  since every page DuckDB freed was faulted in again for its next block;
 - pyarrow's pool becomes jemalloc with decay 0 (where pyarrow has it) instead of mimalloc, so columns the
   readers release and the checks' scratch arrays lower the process's memory at once.
 
@@ -26,7 +29,7 @@ import functools
 import os
 import sys
 
-DUCKDB_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
+DUCKDB_ALLOCATOR = "dirty_decay_ms:1000,muzzy_decay_ms:0"
 
 
 def configure() -> None:
