@@ -46,6 +46,55 @@ def _describe(mask: int) -> str:
     return ", ".join(map(str, ranks))
 
 
+def _codes_with(column: pd.Series, other: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Integer codes of a column and of another's values in the same numbering (-1: missing, or a value the
+    column does not have), and how many codes there are. A categorical is coded through its categories."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        theirs = categories.get_indexer(pd.Index(other.to_numpy(dtype=object), dtype=object))
+        return column.cat.codes.to_numpy().astype(np.int64), theirs.astype(np.int64), len(categories)
+    joined = np.concatenate([column.to_numpy(dtype=object), other.to_numpy(dtype=object)])
+    codes, values = pd.factorize(joined, use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    return codes[: len(column)], codes[len(column) :], len(values)
+
+
+def _pack_lookup(rows: pd.DataFrame, pack: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the groups (as bits) the pack gives its area and breakdown people in, and its own group's
+    pack population (NaN where none) and basis (None where none).
+
+    The pack is laid out as a small (area x breakdown, rank) table and each row looks its cell up by
+    integer codes. A pack rank that is not a whole number from 1 to 62 names no deprivation group, so it
+    is left out.
+    """
+    area, pack_area, n_areas = _codes_with(rows["area_code"], pack["area_code"])
+    breakdown, pack_breakdown, n_breakdowns = _codes_with(rows["breakdown"], pack["breakdown"])
+    nowhere = n_areas * n_breakdowns  # the cell of rows (and pack rows) with no place in the other
+
+    def places(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where((a >= 0) & (b >= 0), a * n_breakdowns + b, nowhere)
+
+    def slots(ranks: np.ndarray) -> np.ndarray:
+        whole = (ranks >= 1) & (ranks <= 62) & (np.mod(ranks, 1) == 0)
+        return np.where(whole, ranks, 0).astype(np.int64)  # slot 0 stays empty
+
+    pack_place, pack_slot = places(pack_area, pack_breakdown), slots(pack["rank"].to_numpy(dtype=float))
+    masks = np.zeros(nowhere + 1, dtype=np.int64)
+    np.add.at(masks, pack_place, _bits(pack["rank"]))
+    masks[nowhere] = 0
+    population = np.full((nowhere + 1, 63), np.nan)
+    basis = np.full((nowhere + 1, 63), None, dtype=object)
+    for place, slot, people, source in zip(
+        pack_place, pack_slot, pack["population"].to_numpy(dtype=float), pack["source"], strict=True
+    ):
+        if place < nowhere and slot > 0:
+            population[place, slot] = people
+            basis[place, slot] = f"{PACK}: {str(source) or ''}"
+    population[nowhere], basis[nowhere] = np.nan, None
+    row_place, row_slot = places(area, breakdown), slots(rows["quantile"].to_numpy(dtype=float))
+    return masks[row_place], population[row_place, row_slot], basis[row_place, row_slot]
+
+
 def group_populations(
     groups: pd.DataFrame, pack: pd.DataFrame, *, by: list[str], group: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -63,30 +112,7 @@ def group_populations(
     """
     out = groups.reset_index(drop=True)  # new columns only: the caller's frame is left as it was
     pack = pack[pack["population"] > 0]
-    # Look the pack up once per distinct (area, breakdown) and (area, breakdown, rank): a handful each.
-    places = numbered(out, ["area_code", "breakdown"])
-    place_keys = out.iloc[np.unique(places, return_index=True)[1]][["area_code", "breakdown"]]
-    pack_masks = pack.assign(bit=_bits(pack["rank"])).groupby(["area_code", "breakdown"])["bit"].sum()
-    pack_by_place = {(str(a), str(b)): int(m) for (a, b), m in pack_masks.items()}
-    place_mask = np.array(
-        [pack_by_place.get((str(a), str(b)), 0) for a, b in place_keys.itertuples(index=False)] or [0],
-        dtype=np.int64,
-    )
-    pack_mask = place_mask[places] if len(out) else np.zeros(0, dtype=np.int64)
-    lookup = {
-        (str(r.area_code), str(r.breakdown), float(r.rank)): (float(r.population), str(r.source))
-        for r in pack.itertuples(index=False)
-    }
-    cells = numbered(out, ["area_code", "breakdown", "quantile"])
-    cell_keys = out.iloc[np.unique(cells, return_index=True)[1]][["area_code", "breakdown", "quantile"]]
-    found = [
-        lookup.get((str(a), str(b), float(q)), (np.nan, None))
-        for a, b, q in cell_keys.itertuples(index=False)
-    ]
-    cell_population = np.array([f[0] for f in found] or [np.nan], dtype=float)
-    # Each cell's basis spelt once, a handful among hundreds of thousands of rows.
-    cell_basis = np.array([f"{PACK}: {f[1] or ''}" for f in found] or [None], dtype=object)
-    pack_population = cell_population[cells] if len(out) else np.zeros(0)
+    pack_mask, pack_population, pack_basis = _pack_lookup(out, pack)
 
     gap = numbered(out, by) if group is None else group
     n_gaps = int(gap.max()) + 1 if len(gap) else 0
@@ -117,7 +143,7 @@ def group_populations(
         np.nan,
     )
     basis = np.full(len(out), None, dtype=object)
-    basis[use_pack] = cell_basis[cells[use_pack]]
+    basis[use_pack] = pack_basis[use_pack]
     basis[use_denominators] = DENOMINATORS
     basis[use_equal] = EQUAL_BASIS
     out["population_basis"] = pd.Series(basis, dtype=object, index=out.index)  # no str conversion of 600k
