@@ -16,6 +16,11 @@ def shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
 
     Categorical columns are coded through their categories (a handful), not their rows.
     """
+    if len(columns) == 1 and isinstance(columns[0].dtype, pd.CategoricalDtype):
+        column = columns[0]  # its own codes already number its categories, which are unique
+        return [column.cat.codes.to_numpy().astype(np.int64)], pd.Index(
+            column.cat.categories.to_numpy(dtype=object), dtype=object
+        )
     if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
         values = pd.Index(
             np.concatenate([c.cat.categories.astype(object).to_numpy() for c in columns]), dtype=object
