@@ -205,15 +205,15 @@ def trend_points(frame: pd.DataFrame, *, key: list[str]) -> pd.DataFrame:
     Rolling three-year periods overlap, so only every third period, counted back from the latest,
     is kept, and those non-overlapping points are renumbered as consecutive years.
     """
-    frame = frame.copy()
-    start = frame["period_sort"] // 10_000
-    rolling = frame["periodicity"].str.startswith("rolling")
-    latest = start.groupby([frame[k] for k in key]).transform("max")
-    back = latest - start
+    start = frame["period_sort"].to_numpy() // 10_000
+    rolling = frame["periodicity"].str.startswith("rolling").to_numpy(dtype=bool)
+    group = group_numbers(frame, key)
+    latest = np.full(int(group.max()) + 1 if len(group) else 0, np.iinfo(np.int64).min)
+    np.maximum.at(latest, group, start.astype(np.int64))
+    back = latest[group] - start
     keep = ~rolling | (back % ROLLING_STEP == 0)
     steps = np.where(rolling, back // ROLLING_STEP, back)
-    frame["trend_period"] = ((3000 - steps) * 10_000).astype("int64")
-    return frame[keep.to_numpy()]
+    return frame[keep].assign(trend_period=((3000 - steps[keep]) * 10_000).astype("int64"))
 
 
 def trend_table(obs: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +223,11 @@ def trend_table(obs: pd.DataFrame) -> pd.DataFrame:
         (points["value_type"] == "proportion") & points["count"].notna() & points["denominator"].notna()
     )
     # A series uses the counts test only when every one of its points has a count and a denominator.
-    use_counts = with_counts.groupby([points[k] for k in SERIES_KEY]).transform("all").astype(bool)
+    series = group_numbers(points, SERIES_KEY)
+    lacking = np.bincount(
+        series[~with_counts.to_numpy()], minlength=int(series.max()) + 1 if len(series) else 0
+    )
+    use_counts = pd.Series(lacking[series] == 0, index=points.index)
     parts = []
     if use_counts.any():
         parts.append(
@@ -360,8 +364,19 @@ def _summaries(
     position = np.arange(len(rows))
     labels = rows[label].astype(object).to_numpy()
 
+    cells = _group_cells(group, n_groups)
+
     def first_by(key: np.ndarray) -> np.ndarray:
         """Per group, the position of the valued row with the smallest key (first in row order on ties)."""
+        if cells is not None:  # a (groups x rows) table in row order: argmin takes the first smallest
+            table, where = cells
+            keys = np.full(table.shape, np.inf)
+            keys[where] = np.where(has_value, key, np.inf)
+            picked = table[np.arange(n_groups), np.argmin(keys, axis=1)]
+            ok = (picked >= 0) & has_value[np.maximum(picked, 0)]
+            any_value = np.bincount(group[has_value], minlength=n_groups) > 0
+            if np.array_equal(ok, any_value):  # else a group's only values are +inf: sort instead
+                return np.where(ok, picked, -1)
         valued = np.flatnonzero(has_value)
         order = valued[np.lexsort((position[valued], key[valued], group[valued]))]
         starts = np.r_[True, group[order][1:] != group[order][:-1]] if len(order) else np.array([], bool)
@@ -386,11 +401,16 @@ def _summaries(
 
     judged = rows["polarity"].isin([HIGH_IS_GOOD, LOW_IS_GOOD]).to_numpy()
     worse = np.flatnonzero(has_value & judged & rows["comparison"].isin([WORSE, MUCH_WORSE]).to_numpy())
-    order = worse[np.lexsort((labels[worse].astype(str), goodness[worse], group[worse]))]
+    # The names as text, each distinct label converted and ranked once (a handful among many rows).
+    label_codes, distinct = pd.factorize(labels[worse], use_na_sentinel=False)
+    spelt = np.asarray(distinct, dtype=object).astype(str)
+    spelt_rank = np.unique(spelt, return_inverse=True)[1].reshape(-1)
+    sorting = np.lexsort((spelt_rank[label_codes], goodness[worse], group[worse]))
+    order = worse[sorting]
     counts = np.bincount(group[order], minlength=n_groups)
     listed = np.full(n_groups, None, dtype=object)
     if len(order):  # each group's names joined with "; ": one concatenation per group, in C
-        names = labels[order].astype(str).astype(object)
+        names = spelt.astype(object)[label_codes[sorting]]
         last = np.r_[group[order][1:] != group[order][:-1], True]
         pieces = np.where(last, names, names + "; ")
         starts = np.flatnonzero(np.r_[True, last[:-1]])
@@ -494,7 +514,7 @@ def intervals_from_counts(rows: pd.DataFrame) -> pd.DataFrame:
     candidates = missing & has_counts & rows["value_type"].isin([RATE, PROPORTION])
     if not candidates.any():
         return rows
-    out = rows.copy()
+    out = rows.copy(deep=False)  # columns are only ever replaced, never written into
     part = out[candidates]
     count, denominator = part["count"].to_numpy(float), part["denominator"].to_numpy(float)
     multiplier = part["multiplier"].to_numpy(float)
@@ -618,8 +638,14 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     out = []
     if not ordered.empty:
         # transform returns the sorted frame's index: realign to `ordered` before taking the signs.
-        latest = ordered.sort_values("period_sort", kind="stable").groupby(key)["sii"].transform("last")
-        sign = np.where(latest.reindex(ordered.index) < 0, -1.0, 1.0)
+        # Each series' latest SII (the last of its latest period, in row order) gives its sign.
+        group = group_numbers(ordered, key)
+        order = np.lexsort((np.arange(len(ordered)), ordered["period_sort"].to_numpy(), group))
+        ends = order[np.r_[group[order][1:] != group[order][:-1], True]]
+        latest = np.empty(int(group.max()) + 1)
+        latest[group[ends]] = ordered["sii"].to_numpy(dtype=float)[ends]
+        missing_key = ordered[key].isna().any(axis=1).to_numpy()  # groupby leaves those rows out
+        sign = np.where((latest[group] < 0) & ~missing_key, -1.0, 1.0)
         oriented = ordered.assign(
             value=ordered["sii"] * sign,
             lower_ci95=np.where(sign > 0, ordered["sii_lower95"], -ordered["sii_upper95"]),
@@ -636,12 +662,7 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
         }
         trend["verdict"] = trend["marker"].map(verdicts).fillna(NO_CHANGE)
         out.append(trend)
-    no_sii = series.groupby(key, as_index=False).agg(
-        sii_count=("sii", "count"), reason=("sii_reason", "first")
-    )
-    no_sii = no_sii[no_sii["sii_count"] == 0].assign(verdict=CANNOT_BE_CALCULATED, n_points=0)
-    no_sii["reason"] = no_sii["reason"].fillna("no SII could be calculated for any period")
-    out.append(no_sii)
+    out.append(_series_without_sii(series, key))
     result = pd.concat(out, ignore_index=True)
     columns = [
         "indicator_id",
