@@ -45,8 +45,11 @@ def group_numbers(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
             if room >= 2**62:
                 break
             packed = packed * size + codes
-        else:
-            return np.unique(packed, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        else:  # hashed, then the few distinct keys sorted: faster than sorting every row
+            codes, distinct = pd.factorize(packed)
+            rank = np.empty(len(distinct), dtype=np.int64)
+            rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+            return rank[codes]
     grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
     return grouped.ngroup().to_numpy().astype(np.int64)
 
