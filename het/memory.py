@@ -5,8 +5,8 @@
   large extract held on to ~100 MB of pages DuckDB had already finished with: it is told to hand them back
   after one second (DUCKDB_JE_MALLOC_CONF, read when DuckDB is first imported; a value already in the
   environment wins). Handing them back at once (0 ms) made the same peak but twice the system time: on the
-  bench_ingest load, 2.7-3.0 s of system CPU against 1.4-1.9 s at 1,000 ms, and 0.5-1 s more wall time,
-  since every page DuckDB freed was faulted in again for its next block;
+  bench_ingest load, 2.7-3.6 s of system CPU against 1.4-1.9 s at 1,000 ms, and 0.5-1 s more wall time,
+  most likely because pages DuckDB had just freed were faulted in again for its next block;
 - pyarrow's pool becomes jemalloc with decay 0 (where pyarrow has it) instead of mimalloc, so columns the
   readers release and the checks' scratch arrays lower the process's memory at once.
 
