@@ -261,6 +261,19 @@ def _sii_scale(value_type: str, multiplier: float, polarity: str) -> tuple[int, 
     return kind, scale * (-1.0 if polarity == LOW_IS_GOOD else 1.0)
 
 
+# The columns of het.stats.sii's result a gap keeps.
+SII_RESULT_COLUMNS = [
+    "sii",
+    "sii_lower95",
+    "sii_upper95",
+    "rii",
+    "rii_lower95",
+    "rii_upper95",
+    "reason",
+    "limits",
+]
+
+
 def _sii_by_indicator(
     frame: pd.DataFrame, *, by: list[str], repetitions: int, group: np.ndarray
 ) -> pd.DataFrame:
@@ -309,19 +322,6 @@ def _sii_by_indicator(
         parts.append(result)
     found = pd.concat(parts, ignore_index=True)
     return found.reindex(columns=[c for c in found.columns if c in columns])
-
-
-# The columns of het.stats.sii's result a gap keeps.
-SII_RESULT_COLUMNS = [
-    "sii",
-    "sii_lower95",
-    "sii_upper95",
-    "rii",
-    "rii_lower95",
-    "rii_upper95",
-    "reason",
-    "limits",
-]
 
 
 def _with_sii(summary: pd.DataFrame, siis: pd.DataFrame) -> pd.DataFrame:
