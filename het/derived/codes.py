@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from het.stats.groups import group_numbers
+
 
 def shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
     """Integer codes of columns in one numbering (equal values, equal codes; missing -1), and the values.
@@ -21,15 +23,30 @@ def shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
         return [column.cat.codes.to_numpy().astype(np.int64)], pd.Index(
             column.cat.categories.to_numpy(dtype=object), dtype=object
         )
-    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+    categorical = [isinstance(c.dtype, pd.CategoricalDtype) for c in columns]
+    if any(categorical):
+        # Through the categories where there are any (a handful), and the values of the other columns
+        # (a small table looked up against a large categorical one, say) after them.
         values = pd.Index(
-            np.concatenate([c.cat.categories.astype(object).to_numpy() for c in columns]), dtype=object
+            np.concatenate(
+                [
+                    c.cat.categories.astype(object).to_numpy()
+                    if is_cat
+                    else c.dropna().to_numpy(dtype=object)
+                    for c, is_cat in zip(columns, categorical, strict=True)
+                ]
+            ),
+            dtype=object,
         ).unique()
         codes = []
-        for column in columns:
-            own = column.cat.codes.to_numpy()
-            mapping = values.get_indexer(column.cat.categories.astype(object))
-            codes.append(np.where(own >= 0, mapping[np.maximum(own, 0)], -1).astype(np.int64))
+        for column, is_cat in zip(columns, categorical, strict=True):
+            if is_cat:
+                own = column.cat.codes.to_numpy()
+                mapping = values.get_indexer(column.cat.categories.astype(object))
+                codes.append(np.where(own >= 0, mapping[np.maximum(own, 0)], -1).astype(np.int64))
+            else:
+                found = values.get_indexer(pd.Index(column.to_numpy(dtype=object), dtype=object))
+                codes.append(np.where(column.isna().to_numpy(), -1, found).astype(np.int64))
         return codes, values
     joined = np.concatenate(
         [c.to_numpy(dtype=object) if c.dtype == object else c.to_numpy() for c in columns]
@@ -57,8 +74,4 @@ def combined(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray | None:
 def numbered(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Each row's group number over `columns`, numbered by first appearance (as groupby's ngroup with
     sort=False, observed=True and missing values kept as a group of their own)."""
-    coded = [shared_codes(frame[c]) for c in columns]
-    key = combined([codes[0] for codes, _ in coded], [len(values) + 1 for _, values in coded])
-    if key is None:
-        return frame.groupby(columns, sort=False, observed=True, dropna=False).ngroup().to_numpy()
-    return pd.factorize(key)[0].astype(np.int64)
+    return group_numbers(frame, columns, sort=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from het.derived.codes import numbered
+from het.derived.codes import numbered, shared_codes
 from het.vocabulary import (
     ENGLAND,
     NATIONAL_DEPRIVATION_BREAKDOWNS,
@@ -46,19 +46,6 @@ def _describe(mask: int) -> str:
     return ", ".join(map(str, ranks))
 
 
-def _codes_with(column: pd.Series, other: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
-    """Integer codes of a column and of another's values in the same numbering (-1: missing, or a value the
-    column does not have), and how many codes there are. A categorical is coded through its categories."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        categories = column.cat.categories
-        theirs = categories.get_indexer(pd.Index(other.to_numpy(dtype=object), dtype=object))
-        return column.cat.codes.to_numpy().astype(np.int64), theirs.astype(np.int64), len(categories)
-    joined = np.concatenate([column.to_numpy(dtype=object), other.to_numpy(dtype=object)])
-    codes, values = pd.factorize(joined, use_na_sentinel=True)
-    codes = codes.astype(np.int64)
-    return codes[: len(column)], codes[len(column) :], len(values)
-
-
 def _pack_lookup(rows: pd.DataFrame, pack: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: the groups (as bits) the pack gives its area and breakdown people in, and its own group's
     pack population (NaN where none) and basis (None where none).
@@ -67,8 +54,9 @@ def _pack_lookup(rows: pd.DataFrame, pack: pd.DataFrame) -> tuple[np.ndarray, np
     integer codes. A pack rank that is not a whole number from 1 to 62 names no deprivation group, so it
     is left out.
     """
-    area, pack_area, n_areas = _codes_with(rows["area_code"], pack["area_code"])
-    breakdown, pack_breakdown, n_breakdowns = _codes_with(rows["breakdown"], pack["breakdown"])
+    (area, pack_area), areas = shared_codes(rows["area_code"], pack["area_code"])
+    (breakdown, pack_breakdown), breakdowns = shared_codes(rows["breakdown"], pack["breakdown"])
+    n_areas, n_breakdowns = len(areas), len(breakdowns)
     nowhere = n_areas * n_breakdowns  # the cell of rows (and pack rows) with no place in the other
 
     def places(a: np.ndarray, b: np.ndarray) -> np.ndarray:

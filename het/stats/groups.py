@@ -25,33 +25,45 @@ def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, int]:
     return np.where(codes < 0, size, codes), size + 1
 
 
-def group_numbers(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Each row's group over `keys`, numbered in sorted key order, as
-    ``frame.groupby(keys, sort=True, dropna=False, observed=True).ngroup()``: categoricals sort by their
-    categories, missing values form a group of their own after the others."""
+def group_numbers(frame: pd.DataFrame, keys: list[str], *, sort: bool = True) -> np.ndarray:
+    """Each row's group over `keys`, as ``frame.groupby(keys, sort=sort, dropna=False, observed=True)
+    .ngroup()``: with sort, numbered in sorted key order (categoricals by their categories, missing values
+    a group of their own after the others); without, in order of first appearance."""
     if not keys:
         return np.zeros(len(frame), dtype=np.int64)
     try:
         coded = [_sorted_codes(frame[key]) for key in keys]
     except TypeError:  # values that cannot be sorted together (mixed types): pandas decides
         coded = None
-    if coded is not None and len(coded) == 1 and not isinstance(frame[keys[0]].dtype, pd.CategoricalDtype):
+    if (
+        sort
+        and coded is not None
+        and len(keys) == 1
+        and not isinstance(frame[keys[0]].dtype, pd.CategoricalDtype)
+    ):
         return coded[0][0]  # a sorted factorisation numbers every value present, missing last: dense already
-    if coded is not None:
-        packed = np.zeros(len(frame), dtype=np.int64)
-        room = 1
-        for codes, size in coded:
-            room *= size
-            if room >= 2**62:
-                break
-            packed = packed * size + codes
-        else:  # hashed, then the few distinct keys sorted: faster than sorting every row
-            codes, distinct = pd.factorize(packed)
-            rank = np.empty(len(distinct), dtype=np.int64)
-            rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
-            return rank[codes]
-    grouped = frame.groupby(keys, sort=True, dropna=False, observed=True)
-    return grouped.ngroup().to_numpy().astype(np.int64)
+    packed = _packed(coded) if coded is not None else None
+    if packed is None:
+        grouped = frame.groupby(keys, sort=sort, dropna=False, observed=True)
+        return grouped.ngroup().to_numpy().astype(np.int64)
+    codes, distinct = pd.factorize(packed)  # hashed, in order of first appearance
+    if not sort:
+        return codes.astype(np.int64)
+    rank = np.empty(len(distinct), dtype=np.int64)  # then only the few distinct keys are sorted
+    rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    return rank[codes]
+
+
+def _packed(coded: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """The columns' codes packed into one int64 per row (in the same order), or None if they do not fit."""
+    packed = np.zeros(len(coded[0][0]), dtype=np.int64)
+    room = 1
+    for codes, size in coded:
+        room *= size
+        if room >= 2**62:
+            return None
+        packed = packed * size + codes
+    return packed
 
 
 def first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:

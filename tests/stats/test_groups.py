@@ -36,8 +36,9 @@ def test_group_numbers_equal_groupby_ngroup(seed):
     frame = _random_frame(rng, int(rng.integers(1, 400)))
     columns = list(frame.columns)
     keys = list(rng.choice(columns, size=int(rng.integers(1, len(columns) + 1)), replace=False))
-    expected = frame.groupby(keys, sort=True, dropna=False, observed=True).ngroup().to_numpy()
-    np.testing.assert_array_equal(group_numbers(frame, keys), expected)
+    for sort in (True, False):
+        expected = frame.groupby(keys, sort=sort, dropna=False, observed=True).ngroup().to_numpy()
+        np.testing.assert_array_equal(group_numbers(frame, keys, sort=sort), expected)
 
 
 def test_mixed_types_fall_back_to_pandas():
