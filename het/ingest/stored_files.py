@@ -15,11 +15,13 @@ import pyarrow as pa
 
 from het.store import Store, now_utc, read_query
 
-# zstd at its default level: on a 212 MB Fingertips CSV, 0.14 s and 8.6 MB, where zlib at level 1 took
-# 0.55 s and gave 17 MB. The compression runs beside the row checks on a 2-core machine, so its time
-# is time the checks cannot use. zlib where pyarrow lacks zstd.
+# zstd at level 1: on the 240 MB bench_ingest file, 0.4-0.5 s and 31 MB, where level 3 took 0.9 s and gave
+# 35 MB (level 1 is also the smaller on a real Fingertips export: 35 kB against 38 kB of its 201 kB), and
+# zlib at level 1 took 0.55 s for 17 MB of a 212 MB file. The compression runs beside the row checks on a
+# 2-core machine, and the commit waits for it: at level 3 the load waited about 0.5 s. zlib where pyarrow
+# lacks zstd.
 COMPRESSION = "zstd" if pa.Codec.is_available("zstd") else "zlib"
-LEVEL = 3 if COMPRESSION == "zstd" else 1
+LEVEL = 1
 
 
 def record_extract_event(cur, extract_id: int, action: str, by_user: str, note: str | None) -> None:
