@@ -103,9 +103,14 @@ def compute_derived(
         obs["category"] = obs["category"].astype(object).fillna("")
     rows = _benchmark_rows(obs)
     # Each benchmark row is one observation: its comparison goes back to that row by position.
-    comparison = np.full(len(obs), NOT_COMPARED, dtype=object)
-    comparison[rows["_row"].to_numpy()] = rows["comparison"].to_numpy()
-    compared = obs.assign(comparison=comparison)
+    # As a categorical: a row's label is a small code, not a Python string per observation.
+    found = pd.Categorical(rows["comparison"])
+    labels = found.categories
+    if NOT_COMPARED not in labels:
+        labels = labels.append(pd.Index([NOT_COMPARED], dtype=labels.dtype))
+    comparison = np.full(len(obs), labels.get_loc(NOT_COMPARED), dtype=np.int16)
+    comparison[rows["_row"].to_numpy()] = found.codes
+    compared = obs.assign(comparison=pd.Categorical.from_codes(comparison, categories=labels))
     benchmarks = rows.drop(columns="_row")
     parts = [
         deprivation_gaps(compared, group_populations_table=pack, repetitions=repetitions),
@@ -155,11 +160,11 @@ def _benchmark_rows(obs: pd.DataFrame) -> pd.DataFrame:
     found = pd.Index(reference).get_indexer(wanted)
     found[code < 0] = -1  # no benchmark area (a ward without its authority): nothing to compare with
     benchmark_value = np.where(found >= 0, obs["value"].to_numpy(dtype=float)[totals][found], np.nan)
-    rows = obs.iloc[picked][[*PERIOD_KEY, "area_code", "breakdown", "category"]].reset_index(drop=True)
+    rows = obs[[*PERIOD_KEY, "area_code", "breakdown", "category"]].iloc[picked].reset_index(drop=True)
     rows["benchmark_code"] = pd.Categorical.from_codes(code, categories=areas)
     rows["benchmark_value"] = benchmark_value
-    compared = obs.iloc[picked][
-        ["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "polarity"]
+    compared = obs[["value", "lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "polarity"]].iloc[
+        picked
     ]
     rows["comparison"] = compare_rows_categorical(compared.assign(benchmark_value=benchmark_value))
     rows["_row"] = picked
@@ -205,6 +210,12 @@ def trend_points(frame: pd.DataFrame, *, key: list[str]) -> pd.DataFrame:
     Rolling three-year periods overlap, so only every third period, counted back from the latest,
     is kept, and those non-overlapping points are renumbered as consecutive years.
     """
+    return _numbered_trend_points(frame, key)[0]
+
+
+def _numbered_trend_points(frame: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """trend_points, and each point's series number over `key` (group_numbers of the points: every series
+    keeps its latest point, so the numbering of the frame's rows still holds)."""
     start = frame["period_sort"].to_numpy() // 10_000
     rolling = frame["periodicity"].str.startswith("rolling").to_numpy(dtype=bool)
     group = group_numbers(frame, key)
@@ -213,17 +224,34 @@ def trend_points(frame: pd.DataFrame, *, key: list[str]) -> pd.DataFrame:
     back = latest[group] - start
     keep = ~rolling | (back % ROLLING_STEP == 0)
     steps = np.where(rolling, back // ROLLING_STEP, back)
-    return frame[keep].assign(trend_period=((3000 - steps[keep]) * 10_000).astype("int64"))
+    points = frame[keep].assign(trend_period=((3000 - steps[keep]) * 10_000).astype("int64"))
+    return points, group[keep]
+
+
+# What trend_table reads of the observations (the recent-trend rule's inputs and the series key).
+TREND_INPUTS = [
+    *SERIES_KEY,
+    "period_sort",
+    "periodicity",
+    "value_type",
+    "polarity",
+    "value",
+    "lower_ci95",
+    "upper_ci95",
+    "count",
+    "denominator",
+]
 
 
 def trend_table(obs: pd.DataFrame) -> pd.DataFrame:
     """The recent-trend marker of every series (area, breakdown, category) of every indicator."""
-    points = trend_points(obs[obs["value"].notna()], key=SERIES_KEY)
+    points, series = _numbered_trend_points(
+        obs.loc[obs["value"].notna().to_numpy(), TREND_INPUTS], SERIES_KEY
+    )
     with_counts = (
         (points["value_type"] == "proportion") & points["count"].notna() & points["denominator"].notna()
     )
     # A series uses the counts test only when every one of its points has a count and a denominator.
-    series = group_numbers(points, SERIES_KEY)
     lacking = np.bincount(
         series[~with_counts.to_numpy()], minlength=int(series.max()) + 1 if len(series) else 0
     )
@@ -328,16 +356,21 @@ def _with_sii(summary: pd.DataFrame, siis: pd.DataFrame) -> pd.DataFrame:
     """The summary (one row per gap, in gap-number order) with each gap's SII columns; none where it has none."""
     found = _sii_columns(siis)
     gaps = found["_gap"].to_numpy(dtype=np.int64)
-    out = summary.copy()
+    filled = {}
     for column in found.columns.drop("_gap"):
         values = found[column].to_numpy()
         if values.dtype.kind == "f":
-            filled = np.full(len(out), np.nan)
+            filled[column] = np.full(len(summary), np.nan)
         else:
-            filled = np.full(len(out), np.nan, dtype=object)
-        filled[gaps] = values
-        out[column] = filled
-    return out
+            filled[column] = np.full(len(summary), np.nan, dtype=object)
+        filled[column][gaps] = values
+    if set(filled) & set(summary.columns):  # replaced in place
+        out = summary.copy()
+        for column, values in filled.items():
+            out[column] = values
+        return out
+    # Added in one step (as column-by-column assignment would, text in object arrays is inferred as str).
+    return pd.concat([summary, pd.DataFrame(filled, index=summary.index)], axis=1)
 
 
 def _summaries(
@@ -616,6 +649,15 @@ def _series_without_sii(series: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     return out.assign(reason=reason, verdict=CANNOT_BE_CALCULATED, n_points=0)
 
 
+def _mapped(column: pd.Series, mapping: dict) -> np.ndarray:
+    """Each row's value looked up by its text in `mapping` (None where absent), as objects; a categorical
+    is looked up once per category."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        looked_up = np.array([mapping.get(c) for c in column.cat.categories] + [None], dtype=object)
+        return looked_up[column.cat.codes.to_numpy()]  # code -1 (missing) takes the None at the end
+    return column.astype(object).map(mapping).to_numpy(dtype=object)
+
+
 def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """The recent-trend rule on each SII series: gap narrowing, gap widening or no significant change.
 
@@ -627,13 +669,13 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     key = ["indicator_id", "area_code", "sex", "age", "dimension", "series"]
     series = gaps.assign(series=np.where(gaps["dimension"] == "ward", "wards", gaps["breakdown"]))
-    first = obs.drop_duplicates("indicator_id")
+    first = obs[["indicator_id", "periodicity"]].drop_duplicates("indicator_id")
     # A dict keyed on the text: pandas maps a categorical through a Series keyed on another categorical by
     # position, not by value, when their categories differ.
     periodicity = dict(
         zip(first["indicator_id"].astype(object), first["periodicity"].astype(object), strict=True)
     )
-    series["periodicity"] = series["indicator_id"].astype(object).map(periodicity)
+    series["periodicity"] = _mapped(series["indicator_id"], periodicity)
     ordered = series[series["dimension"] != "ethnicity"].dropna(subset=["sii"])
     out = []
     if not ordered.empty:
@@ -646,7 +688,7 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
         latest[group[ends]] = ordered["sii"].to_numpy(dtype=float)[ends]
         missing_key = ordered[key].isna().any(axis=1).to_numpy()  # groupby leaves those rows out
         sign = np.where((latest[group] < 0) & ~missing_key, -1.0, 1.0)
-        oriented = ordered.assign(
+        oriented = ordered[[*key, "period_sort", "periodicity"]].assign(
             value=ordered["sii"] * sign,
             lower_ci95=np.where(sign > 0, ordered["sii_lower95"], -ordered["sii_upper95"]),
             upper_ci95=np.where(sign > 0, ordered["sii_upper95"], -ordered["sii_lower95"]),
