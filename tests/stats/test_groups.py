@@ -41,6 +41,26 @@ def test_group_numbers_equal_groupby_ngroup(seed):
         np.testing.assert_array_equal(group_numbers(frame, keys, sort=sort), expected)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_group_numbers_equal_groupby_ngroup_when_the_possible_keys_are_too_many_to_mark(seed):
+    # Three columns of ~200 distinct values each: 8 million possible keys for 2,000 rows, so the keys
+    # present are hashed and sorted instead of marked in an array of every possible key.
+    rng = np.random.default_rng(seed)
+    n = 2_000
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(0, 200, n),
+            "b": pd.Categorical(rng.integers(0, 200, n).astype(str)),
+            "c": pd.array(rng.integers(0, 200, n).astype(str), dtype="str"),
+        }
+    )
+    frame.loc[rng.random(n) < 0.05, "c"] = None
+    keys = ["a", "b", "c"]
+    for sort in (True, False):
+        expected = frame.groupby(keys, sort=sort, dropna=False, observed=True).ngroup().to_numpy()
+        np.testing.assert_array_equal(group_numbers(frame, keys, sort=sort), expected)
+
+
 def test_mixed_types_fall_back_to_pandas():
     frame = pd.DataFrame({"mixed": pd.Series([1, "a", 1, "a"], dtype=object), "n": [1, 1, 2, 1]})
     expected = frame.groupby(["mixed", "n"], sort=True, dropna=False, observed=True).ngroup().to_numpy()
