@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from het.derived.gaps import compute_derived  # noqa: E402
-from het.derived.refresh import Touched, refresh_in_transaction  # noqa: E402
+from het.derived.refresh import Touched, inputs_for_keys, refresh_in_transaction  # noqa: E402
 from het.loads import prepare_store  # noqa: E402
 from het.reference.loader import geography_dir_from_env  # noqa: E402
 from het.store import Store, read_query  # noqa: E402
@@ -39,14 +39,14 @@ def main() -> None:
         prepare_store(store, geography_dir=geography_dir_from_env())
         build = time.perf_counter() - started
         cur = store.cursor()
-        cur.register("input_keys", cur.execute(read_query("all_observation_keys")).df())
-        inputs = cur.execute(read_query("gap_inputs")).df()
+        keys = cur.execute(read_query("all_observation_keys")).df()
+        inputs = inputs_for_keys(cur, keys)
         pack = cur.execute(read_query("deprivation_group_populations")).df()
         print(
             f"demo store: {len(inputs):,} current observations (built in {build:.1f} s, including one refresh)"
         )
 
-        read = best_of(RUNS, lambda: cur.execute(read_query("gap_inputs")).df())
+        read = best_of(RUNS, lambda: inputs_for_keys(cur, keys))
         compute = best_of(RUNS, lambda: compute_derived(inputs, group_populations=pack))
 
         def full_refresh():

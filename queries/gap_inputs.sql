@@ -1,12 +1,10 @@
--- The current observations of the chosen (indicator, area, sex, age) keys, with what the gap engine needs:
--- indicator metadata, area type and ward set, and for wards their deprivation rank and population within
--- their ward set. The keys are a registered table `input_keys` (indicator_id, area_code, sex, age).
--- Rows come sorted by indicator, area, sex, age, breakdown, category and period (text by code point, as
--- Python sorts it; missing last), the order the refresh needs (het.derived.refresh).
+-- The current observations of the chosen (indicator, area, sex, age) keys, the rows of the gap engine's
+-- inputs; the refresh adds each row's indicator and area columns from queries/gap_input_indicators.sql and
+-- queries/gap_input_areas.sql (read once per refresh, not joined onto every row here). The keys are a
+-- registered table `input_keys` (indicator_id, area_code, sex, age).
+-- Rows come in no particular order: the refresh sorts them on its codes (het.derived.refresh).
 -- Columns: indicator_id, area_code, period_sort, period_label, sex, age, breakdown, category, category_rank,
--- value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, polarity, value_type,
--- multiplier, periodicity, sii_transform, area_type, vintage, parent_code, area_name, imd_rank_local,
--- ward_population, ward_population_source.
+-- value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator.
 -- Params: none.
 WITH candidate_rows AS MATERIALIZED (
     SELECT o.*
@@ -32,11 +30,5 @@ current_rows AS (
 )
 SELECT o.indicator_id, o.area_code, o.period_sort, o.period_label, o.sex, o.age, o.breakdown, o.category,
        o.category_rank, o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count,
-       o.denominator, i.polarity, i.value_type, i.multiplier, i.periodicity, i.sii_transform, a.area_type,
-       a.vintage, a.parent_code, a.area_name, d.imd_rank_local, d.population AS ward_population,
-       d.population_source AS ward_population_source
+       o.denominator
 FROM current_rows AS o
-JOIN indicators AS i USING (indicator_id)
-LEFT JOIN areas AS a USING (area_code)
-LEFT JOIN ward_deprivation AS d ON d.ward_code = o.area_code
-ORDER BY o.indicator_id, o.area_code, o.sex, o.age, o.breakdown, o.category, o.period_sort

@@ -1,5 +1,5 @@
--- The gap engine's inputs (as queries/gap_inputs.sql gives them) for the authority, its wards and England,
--- as the store stood at $since (the extracts loaded by then and not withdrawn by then), for the trends and
+-- The gap engine's inputs (as het.derived.refresh.inputs_for_keys gives them) for the authority, its wards
+-- and England, as the store stood at $since (the extracts loaded by then and not withdrawn by then), for the trends and
 -- gap verdicts that changed since ("what changed since the last meeting"; now's are the stored results).
 -- Columns: indicator_id, area_code, period_sort, period_label, sex, age, breakdown,
 -- category, category_rank, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator,

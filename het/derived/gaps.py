@@ -1,6 +1,7 @@
 """The gap engine: benchmarks, recent trends, and gaps by deprivation, ethnicity and ward, with their trends.
 
-Pure: frames shaped like queries/gap_inputs.sql in, frames shaped like the derived tables out. The refresh
+Pure: frames shaped like the refresh's inputs (queries/gap_inputs.sql with the columns of
+gap_input_indicators.sql and gap_input_areas.sql) in, frames shaped like the derived tables out. The refresh
 (het.derived.refresh) feeds it what a change touched and stores the results, which the pages read; nothing
 is recomputed per click. Methods are implemented in het.stats; docs/methods.md explains them.
 """
@@ -92,7 +93,7 @@ def compute_derived(
     group_populations: pd.DataFrame | None = None,
     repetitions: int = SII_REPETITIONS,
 ) -> DerivedResults:
-    """Every derived result from a frame shaped like queries/gap_inputs.sql.
+    """Every derived result from a frame shaped like the refresh's inputs (het.derived.refresh.inputs_for_keys).
 
     group_populations: the geography pack's population of each area's deprivation groups (area_code,
     breakdown, rank, population, source; queries/deprivation_group_populations.sql), None for none.

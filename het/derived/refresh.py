@@ -30,6 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
 from het.store import Store, now_utc, read_query, set_meta
@@ -226,12 +227,17 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
     # The next batch's inputs are read (DuckDB, which releases the GIL) while this one is computed. Only
     # the reading thread uses the cursor; leaving the pool waits for it, so nothing outlives the refresh.
     # DuckDB reads on one thread meanwhile, so the engine keeps a core of its own (on 2 cores, ~20% faster).
+    columns = InputColumns.read(cur)
     with _duckdb_threads(cur, 1), ThreadPoolExecutor(max_workers=1) as reader:
-        reading = reader.submit(_inputs, cur, batch_targets[0]) if batches else None
+        reading = reader.submit(_input_table, cur, batch_targets[0], columns) if batches else None
         for number, batch in enumerate(batches):
-            inputs = reading.result()
+            rows = reading.result()
             if number + 1 < len(batches):
-                reading = reader.submit(_inputs, cur, batch_targets[number + 1])
+                reading = reader.submit(_input_table, cur, batch_targets[number + 1], columns)
+            # Converted here, not in the reading thread: two threads of Python work would take turns with
+            # Python's lock, and each slows the other more than the conversion costs (measured on 2 cores).
+            inputs = _as_inputs(rows)
+            del rows
             _compute_batch(inputs, batch_targets[number], pack, parts, repetitions=repetitions)
             done += len(batch)
             if progress is not None:
@@ -290,42 +296,147 @@ def _compute_batch(inputs, batch_targets, pack, parts, *, repetitions) -> None:
 INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
 
 
-def _inputs(cur, targets: pd.DataFrame) -> pd.DataFrame:
-    """The gap engine's inputs for the targets, text as categoricals, in one fixed order.
+@dataclass(frozen=True)
+class InputColumns:
+    """The indicator and area columns of the engine's inputs, one row per indicator and per area code
+    (queries/gap_input_indicators.sql, queries/gap_input_areas.sql): read once per refresh and given to
+    each batch's rows by code, instead of being joined onto every row in DuckDB and converted row by row."""
 
-    Text columns repeat (a few codes, sexes, ages, labels), so they come from DuckDB dictionary-encoded:
-    the engine's grouping and merging then work on small integer codes. The order is fixed (sorted
-    categories; rows in INPUT_ORDER, sorted by the query in DuckDB, off the engine's thread) because an
-    incremental refresh must give exactly what a full one does.
+    indicators: pa.Table
+    areas: pa.Table
+
+    @classmethod
+    def read(cls, cur: duckdb.DuckDBPyConnection) -> InputColumns:
+        def encoded(table: pa.Table, key: str) -> pa.Table:  # text dictionary-encoded once, the key kept
+            return pa.table(
+                {
+                    name: column.dictionary_encode()
+                    if name != key and pa.types.is_string(column.type)
+                    else column
+                    for name, column in zip(table.column_names, table.columns, strict=True)
+                }
+            )
+
+        return cls(
+            encoded(cur.sql(read_query("gap_input_indicators")).to_arrow_table(), "indicator_id"),
+            encoded(cur.sql(read_query("gap_input_areas")).to_arrow_table(), "area_code"),
+        )
+
+    def attach(self, rows: pa.Table) -> pa.Table:
+        """The rows (queries/gap_inputs.sql) with their indicator's and area's columns after their own, as
+        an inner join on the indicator and a left join on the area would give them, in the rows' order."""
+        indicator = pc.index_in(rows.column("indicator_id"), value_set=self.indicators.column("indicator_id"))
+        if indicator.null_count:  # an indicator the catalogue does not hold: its rows are not inputs
+            known = pc.is_valid(indicator)
+            rows, indicator = rows.filter(known), indicator.filter(known)
+        area = pc.index_in(rows.column("area_code"), value_set=self.areas.column("area_code"))
+        columns = dict(zip(rows.column_names, rows.columns, strict=True))
+        for lookup, positions, key in (
+            (self.indicators, indicator, "indicator_id"),
+            (self.areas, area, "area_code"),
+        ):
+            taken = lookup.drop_columns([key]).take(positions)
+            columns.update(zip(taken.column_names, taken.columns, strict=True))
+        return pa.table(columns)
+
+
+def inputs_for_keys(cur, keys: pd.DataFrame, columns: InputColumns | None = None) -> pd.DataFrame:
+    """The gap engine's inputs for (indicator_id, area_code, sex, age) keys, text as categoricals, in one
+    fixed order.
+
+    Text columns repeat (a few codes, sexes, ages, labels), so they are dictionary-encoded: the engine's
+    grouping and merging then work on small integer codes. The order is fixed (sorted categories; rows in
+    INPUT_ORDER, text by code point and missing last, sorted on those codes) because an incremental
+    refresh must give exactly what a full one does.
     """
+    return _as_inputs(_input_rows(cur, keys, columns if columns is not None else InputColumns.read(cur)))
+
+
+def _input_rows(cur, keys: pd.DataFrame, columns: InputColumns) -> pa.Table:
+    """The keys' input rows as Arrow, with their indicator and area columns: DuckDB and Arrow work only,
+    which leave Python's lock free, so the reading thread hardly holds up the engine beside it."""
+    cur.register("input_keys", keys)
+    try:
+        return columns.attach(cur.sql(read_query("gap_inputs")).to_arrow_table())
+    finally:
+        cur.unregister("input_keys")
+
+
+def _as_inputs(table: pa.Table) -> pd.DataFrame:
+    """Input rows as the engine takes them: text as sorted categoricals, rows in INPUT_ORDER."""
+    text = {
+        name: _sorted_categorical(table.column(name))
+        for name in table.column_names
+        if _is_text(table.column(name).type)
+    }
+    order = _input_order(table, text)
+    converted = {}
+    for name in table.column_names:
+        if name in text:
+            codes, categories = text[name]
+            converted[name] = pd.Categorical.from_codes(codes[order], categories=categories, validate=False)
+        else:
+            converted[name] = table.column(name).take(order).to_pandas()
+    return pd.DataFrame(converted)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _input_order(table: pa.Table, text: dict[str, tuple[np.ndarray, pd.Index]]) -> np.ndarray:
+    """The rows' order by INPUT_ORDER, sorted on the text columns' codes (in category order, missing last)
+    packed into one integer per row: the order DuckDB gives sorting the text itself."""
+    coded = []
+    for name in INPUT_ORDER:
+        if name in text:
+            codes, categories = text[name]
+            coded.append((np.where(codes < 0, len(categories), codes), len(categories) + 1))
+        else:
+            codes, distinct = pd.factorize(table.column(name).to_numpy(zero_copy_only=False), sort=True)
+            coded.append((np.where(codes < 0, len(distinct), codes), len(distinct) + 1))
+    packed, room = np.zeros(len(table), dtype=np.int64), 1
+    for codes, size in coded:
+        room *= size
+        if room >= 2**62:  # too many keys to pack: sort on them one by one
+            return np.lexsort([codes for codes, _ in reversed(coded)])
+        packed = packed * size + codes
+    return np.argsort(packed, kind="stable")
+
+
+def _sorted_categorical(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
+    """A text column (plain or dictionary-encoded) as codes into the distinct values it holds, sorted
+    (Python's order, by code point); -1 where missing."""
+    encoded = column.combine_chunks() if pa.types.is_dictionary(column.type) else None
+    if encoded is None:
+        encoded = column.dictionary_encode().combine_chunks()
+    raw = encoded.indices.to_numpy(zero_copy_only=False)
+    nulls = encoded.indices.is_null().to_numpy(zero_copy_only=False) if encoded.indices.null_count else None
+    raw = raw.astype(np.int64) if nulls is None else np.where(nulls, -1, raw).astype(np.int64)
+    held = np.bincount(raw[raw >= 0], minlength=len(encoded.dictionary)) > 0  # a lookup's values not all used
+    categories = pd.Index(np.asarray(encoded.dictionary.to_pylist(), dtype=object)[held], dtype=object)
+    order = categories.argsort(kind="stable")
+    remap = np.full(len(encoded.dictionary) + 1, -1, dtype=np.int64)  # the last slot: missing stays -1
+    remap[np.flatnonzero(held)[order]] = np.arange(len(order))
+    return remap[raw], categories[order]
+
+
+def _inputs(cur, targets: pd.DataFrame, columns: InputColumns | None = None) -> pd.DataFrame:
+    """The gap engine's inputs for the targets: the observations their results depend on
+    (queries/refresh_input_keys.sql), as inputs_for_keys gives them."""
+    return _as_inputs(_input_table(cur, targets, columns if columns is not None else InputColumns.read(cur)))
+
+
+def _input_table(cur, targets: pd.DataFrame, columns: InputColumns) -> pa.Table:
+    """_inputs before its conversion to the engine's frame (the reading thread's part)."""
     cur.register("targets", targets)
     try:
         keys = cur.execute(read_query("refresh_input_keys"), {"england_code": ENGLAND}).df()
     finally:
         cur.unregister("targets")
-    cur.register("input_keys", keys)
-    try:
-        table = cur.sql(read_query("gap_inputs")).to_arrow_table()
-    finally:
-        cur.unregister("input_keys")
-    columns = {}
-    for name in table.column_names:
-        column = table.column(name)
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            codes = column.dictionary_encode().combine_chunks()
-            categories = pd.Index(codes.dictionary.to_pylist(), dtype=object)
-            order = categories.argsort(kind="stable")
-            remap = np.empty(len(order), dtype=np.int64)
-            remap[order] = np.arange(len(order))
-            raw = codes.indices.to_numpy(zero_copy_only=False)
-            nulls = codes.indices.is_null().to_numpy(zero_copy_only=False)
-            values = np.where(
-                nulls, -1, remap[np.where(nulls, 0, raw).astype(np.int64)] if len(order) else -1
-            )
-            columns[name] = pd.Categorical.from_codes(values, categories=categories[order])
-        else:
-            columns[name] = column.to_pandas()
-    return pd.DataFrame(columns)  # in INPUT_ORDER already: the query sorts
+    return _input_rows(cur, keys, columns)
 
 
 def _keep_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

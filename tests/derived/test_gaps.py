@@ -1,4 +1,4 @@
-"""The gap engine: benchmarks, trends and gaps from frames shaped like queries/gap_inputs.sql."""
+"""The gap engine: benchmarks, trends and gaps from frames shaped like the refresh's inputs."""
 
 from __future__ import annotations
 

@@ -272,3 +272,51 @@ def test_the_engine_inputs_are_the_current_observations_after_revisions_and_with
     ).df()
     order = lambda f: f.sort_values(key).reset_index(drop=True)  # noqa: E731
     pd.testing.assert_frame_equal(order(got), order(want), check_dtype=False)
+
+
+def test_the_engine_inputs_carry_their_indicator_and_area_columns_as_joins_in_duckdb_would(store):
+    """The refresh adds each row's indicator and area columns from two small lookups read once, not by
+    joining them onto every row: the result must be what an inner join on the indicator and left joins
+    on the area and the ward's deprivation give, including a row of an indicator the catalogue lacks (left
+    out), an area het does not know (its columns missing) and a ward that is only in ward_deprivation."""
+    from het.derived.refresh import inputs_for_keys
+    from het.store import read_query
+
+    cur = store.cursor()
+    row = cur.execute("SELECT * FROM observations LIMIT 1").df()
+    ward = cur.execute("SELECT * FROM ward_deprivation LIMIT 1").df()
+    cur.execute("DELETE FROM areas WHERE area_code = $code", {"code": str(ward["ward_code"].iloc[0])})
+    strays = pd.concat(
+        [
+            row.assign(indicator_id="not_in_the_catalogue", period_sort=19000000),
+            row.assign(area_code="E99999999", period_sort=19000000),
+            row.assign(area_code=str(ward["ward_code"].iloc[0]), period_sort=19000000),
+        ],
+        ignore_index=True,
+    )
+    cur.register("strays", strays)
+    cur.execute("INSERT INTO observations SELECT * FROM strays")
+    keys = cur.execute(read_query("all_observation_keys")).df()
+    got = inputs_for_keys(cur, keys)
+    want = cur.execute(
+        "SELECT o.indicator_id, o.area_code, o.period_sort, o.period_label, o.sex, o.age, o.breakdown, "
+        "o.category, o.category_rank, o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, "
+        "o.count, o.denominator, i.polarity, i.value_type, i.multiplier, i.periodicity, i.sii_transform, "
+        "a.area_type, a.vintage, a.parent_code, a.area_name, d.imd_rank_local, d.population AS ward_population, "
+        "d.population_source AS ward_population_source "
+        "FROM current_observations AS o JOIN indicators AS i USING (indicator_id) "
+        "LEFT JOIN areas AS a USING (area_code) LEFT JOIN ward_deprivation AS d ON d.ward_code = o.area_code"
+    ).df()
+    assert list(got.columns) == list(want.columns)
+    assert "not_in_the_catalogue" not in set(got["indicator_id"].astype(object))
+    unknown = got[got["area_code"].astype(object) == "E99999999"]
+    assert len(unknown) == 1 and unknown["area_type"].isna().all()
+    only_ranked = got[got["area_code"].astype(object) == str(ward["ward_code"].iloc[0])]
+    assert only_ranked["area_type"].isna().all() and only_ranked["imd_rank_local"].notna().all()
+    key = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
+
+    def order(frame: pd.DataFrame) -> pd.DataFrame:
+        text = {c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+        return frame.astype(text).sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(order(got), order(want), check_dtype=False)
