@@ -325,6 +325,16 @@ def test_a_failing_refresh_never_undoes_the_load(store_copy_plain, monkeypatch):
     monkeypatch.setattr(het.derived.refresh, "compute_derived", broken)
 
     store = store_copy_plain
+
+    def derived() -> dict[str, pd.DataFrame]:
+        cur = store.cursor()
+        return {  # ordered by every column, so the comparison does not depend on the insertion order
+            name: cur.execute(f"SELECT * FROM {name} ORDER BY ALL").df()
+            for name in ("benchmark_results", "trend_results", "gap_results", "gap_trends")
+        }
+
+    before = derived()
+    assert len(before["benchmark_results"]), "the store should hold statistics the failure must leave alone"
     parsed = read_extract(
         format="het_tidy",
         content=b"indicator_id,area_code,period,sex,age,breakdown,category,value\n"
@@ -340,6 +350,10 @@ def test_a_failing_refresh_never_undoes_the_load(store_copy_plain, monkeypatch):
     assert store.cursor().execute(
         "SELECT value FROM current_observations WHERE period_label = '2026' AND indicator_id = 'smoking_adults'"
     ).fetchone() == (12.0,)
+    # The targets' earlier statistics were deleted and are put back as they were: nothing half-written.
+    after = derived()
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame, check_exact=True)
 
 
 def test_rii_is_withheld_when_the_fitted_line_crosses_zero():
