@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from het.derived.codes import combined, shared_codes
 from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
 from het.store import Store, now_utc, read_query, set_meta
 from het.vocabulary import ENGLAND
@@ -441,13 +442,19 @@ def _input_table(cur, targets: pd.DataFrame, columns: InputColumns) -> pa.Table:
 
 def _keep_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """The rows of a derived frame whose key is a target (inputs read for context are not results)."""
-    found = frame[KEY].drop_duplicates()
-    wanted_keys = set(targets[KEY].astype(str).itertuples(index=False, name=None))
-    if all(tuple(map(str, key)) in wanted_keys for key in found.itertuples(index=False, name=None)):
-        return frame  # every key is a target (the usual case of a load): nothing to drop
-    keys = frame[KEY].astype(str)
-    wanted = pd.MultiIndex.from_frame(targets[KEY].astype(str))
-    return frame[pd.MultiIndex.from_frame(keys).isin(wanted)]
+    found, wanted, sizes = [], [], []
+    for column in KEY:  # coded together, through the frame's categories where it has them
+        (in_frame, in_targets), values = shared_codes(frame[column], targets[column])
+        found.append(in_frame)
+        wanted.append(in_targets)
+        sizes.append(len(values) + 1)
+    found_key, wanted_key = combined(found, sizes), combined(wanted, sizes)
+    if found_key is None or wanted_key is None:  # too many keys to pack: compared as text
+        keys = pd.MultiIndex.from_frame(frame[KEY].astype(str))
+        keep = keys.isin(pd.MultiIndex.from_frame(targets[KEY].astype(str)))
+    else:
+        keep = np.isin(found_key, wanted_key)
+    return frame if keep.all() else frame[keep]  # every key a target: the usual case of a load
 
 
 def _write(cur, targets: pd.DataFrame, results: DerivedResults, *, version: int, full: bool) -> None:
