@@ -365,12 +365,8 @@ def _with_sii(summary: pd.DataFrame, siis: pd.DataFrame) -> pd.DataFrame:
         else:
             filled[column] = np.full(len(summary), np.nan, dtype=object)
         filled[column][gaps] = values
-    if set(filled) & set(summary.columns):  # replaced in place
-        out = summary.copy()
-        for column, values in filled.items():
-            out[column] = values
-        return out
-    # Added in one step (as column-by-column assignment would, text in object arrays is inferred as str).
+    # Added in one step (the summary holds none of the SII columns). As column-by-column assignment would,
+    # text in object arrays is inferred as str.
     return pd.concat([summary, pd.DataFrame(filled, index=summary.index)], axis=1)
 
 
@@ -650,15 +646,6 @@ def _series_without_sii(series: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     return out.assign(reason=reason, verdict=CANNOT_BE_CALCULATED, n_points=0)
 
 
-def _mapped(column: pd.Series, mapping: dict) -> np.ndarray:
-    """Each row's value looked up by its text in `mapping` (None where absent), as objects; a categorical
-    is looked up once per category."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        looked_up = np.array([mapping.get(c) for c in column.cat.categories] + [None], dtype=object)
-        return looked_up[column.cat.codes.to_numpy()]  # code -1 (missing) takes the None at the end
-    return column.astype(object).map(mapping).to_numpy(dtype=object)
-
-
 def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """The recent-trend rule on each SII series: gap narrowing, gap widening or no significant change.
 
@@ -676,7 +663,7 @@ def gap_trend_table(gaps: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     periodicity = dict(
         zip(first["indicator_id"].astype(object), first["periodicity"].astype(object), strict=True)
     )
-    series["periodicity"] = _mapped(series["indicator_id"], periodicity)
+    series["periodicity"] = series["indicator_id"].map(periodicity).to_numpy(dtype=object)  # per category
     ordered = series[series["dimension"] != "ethnicity"].dropna(subset=["sii"])
     out = []
     if not ordered.empty:

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from het.derived.codes import combined, shared_codes
 from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
+from het.stats.groups import group_numbers
 from het.store import Store, now_utc, read_query, set_meta
 from het.vocabulary import ENGLAND
 
@@ -364,47 +365,25 @@ def _input_rows(cur, keys: pd.DataFrame, columns: InputColumns) -> pa.Table:
 
 
 def _as_inputs(table: pa.Table) -> pd.DataFrame:
-    """Input rows as the engine takes them: text as sorted categoricals, rows in INPUT_ORDER."""
-    text = {
-        name: _sorted_categorical(table.column(name))
-        for name in table.column_names
-        if _is_text(table.column(name).type)
-    }
-    order = _input_order(table, text)
+    """Input rows as the engine takes them: text as sorted categoricals, rows in INPUT_ORDER (text by
+    code point, missing last: the order group_numbers gives, and DuckDB's sorting the text itself)."""
     converted = {}
     for name in table.column_names:
-        if name in text:
-            codes, categories = text[name]
-            converted[name] = pd.Categorical.from_codes(codes[order], categories=categories, validate=False)
+        column = table.column(name)
+        if _is_text(column.type):
+            codes, categories = _sorted_categorical(column)
+            converted[name] = pd.Categorical.from_codes(codes, categories=categories, validate=False)
         else:
-            converted[name] = table.column(name).take(order).to_pandas()
-    return pd.DataFrame(converted)
+            converted[name] = column.to_pandas()
+    frame = pd.DataFrame(converted)
+    order = np.argsort(group_numbers(frame, INPUT_ORDER), kind="stable")
+    return frame.take(order).reset_index(drop=True)
 
 
 def _is_text(kind: pa.DataType) -> bool:
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
-
-
-def _input_order(table: pa.Table, text: dict[str, tuple[np.ndarray, pd.Index]]) -> np.ndarray:
-    """The rows' order by INPUT_ORDER, sorted on the text columns' codes (in category order, missing last)
-    packed into one integer per row: the order DuckDB gives sorting the text itself."""
-    coded = []
-    for name in INPUT_ORDER:
-        if name in text:
-            codes, categories = text[name]
-            coded.append((np.where(codes < 0, len(categories), codes), len(categories) + 1))
-        else:
-            codes, distinct = pd.factorize(table.column(name).to_numpy(zero_copy_only=False), sort=True)
-            coded.append((np.where(codes < 0, len(distinct), codes), len(distinct) + 1))
-    packed, room = np.zeros(len(table), dtype=np.int64), 1
-    for codes, size in coded:
-        room *= size
-        if room >= 2**62:  # too many keys to pack: sort on them one by one
-            return np.lexsort([codes for codes, _ in reversed(coded)])
-        packed = packed * size + codes
-    return np.argsort(packed, kind="stable")
 
 
 def _sorted_categorical(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
