@@ -39,6 +39,11 @@ def locator_map(reads: PlacesReads, ward_set: str, chosen: list[str | None]) -> 
 
     chosen: the profiled ward and the one compared with it (or None), named and the first outlined."""
     if ward_set not in reads.boundary_sets:
+        empty_state(
+            f"No map of the {ward_set_label(ward_set, reads.ward_sets)}: their boundaries are not loaded. "
+            "Choose the ward from the list; a geography pack with the ward boundaries (Data and methods) "
+            "adds the map."
+        )
         return None
     geometry = ward_geometry_for(ward_set)
     rows = reads.profiles[reads.profiles["ward_set"] == ward_set]

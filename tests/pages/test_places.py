@@ -174,6 +174,19 @@ def test_ward_map_falls_back_to_the_hex_cartogram_without_boundary_files(tmp_pat
     assert any("Small multiples need the ward boundaries" in i.value for i in at.info)
 
 
+def test_ward_profile_without_boundary_files_says_why_there_is_no_map(tmp_path, monkeypatch):
+    monkeypatch.delenv("HET_GEOGRAPHY_DIR", raising=False)
+    path = tmp_path / "het.duckdb"
+    with Store(path) as store:
+        prepare_store(store)
+    monkeypatch.setenv("HET_DB", str(path))
+    at = open_page("pages/ward_profile.py")
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("No map of the ") and "boundaries are not loaded" in n for n in notes), notes
+    assert not any("geoshape" in marks(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart"))
+    assert at.selectbox  # the ward is still chosen from the list
+
+
 def test_ward_profile_shows_facts_spine_and_comparison(app_env, demo_store, geography_dir):
     first, second = (
         demo_store.cursor()
