@@ -21,9 +21,11 @@ import pandas as pd
 from het.demo import DEMO_LOADED_BY, DEMO_NOTE, demo_extract, demo_kpi_extract, demo_workbooks
 from het.derived.refresh import (
     Progress,
+    RefreshPlan,
     RefreshResult,
     Touched,
     needs_full_refresh,
+    plan_first_load,
     plan_refresh,
     record_failure,
     refresh,
@@ -49,16 +51,58 @@ class _Statistics:
     """The refresh, run inside a change's transaction once the change is written.
 
     `touched` says what the change touched (called inside the transaction, so a load can work it out from
-    its rows and then let them go). A failure to compute is kept, not raised, so the change commits
-    without its statistics; a database error, or a failure to write them, raises, and then nothing is
-    written at all.
+    its rows and then let them go). A load also gives its rows (`rows`, and `release` to let them go):
+    when they are the first of their indicators, `alongside` plans the refresh from them before they are
+    written and computes it while they are written (het.derived.refresh.plan_first_load). A failure to
+    compute is kept, not raised, so the change commits without its statistics; a database error, or a
+    failure to write them, raises, and then nothing is written at all.
     """
 
-    def __init__(self, store: Store, touched: Callable[[], Touched], progress: Progress | None):
+    def __init__(
+        self,
+        store: Store,
+        touched: Callable[[], Touched],
+        progress: Progress | None,
+        *,
+        rows: Callable[[], pd.DataFrame] | None = None,
+        release: Callable[[], None] | None = None,
+    ):
         self.store, self.touched, self.progress = store, touched, progress
+        self.rows, self.release = rows, release
         self.failure: BaseException | None = None
+        self.planned_early = False
+        self.plan: RefreshPlan | None = None
+
+    def alongside(self, cur: duckdb.DuckDBPyConnection) -> Callable[[], None] | None:
+        """Before the rows are written: the work computing a first load's statistics, or None."""
+        if self.rows is None or needs_full_refresh(self.store):
+            return None
+        try:
+            compute = plan_first_load(cur, self.rows(), progress=reporting(self.store, self.progress))
+        except duckdb.Error:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
+            self.failure, self.planned_early = exc, True
+            return None
+        if compute is None:
+            return None
+        self.planned_early = True
+
+        def work() -> None:
+            try:
+                self.plan = compute()
+            except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
+                self.failure = exc
+
+        return work
 
     def __call__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        if self.planned_early:
+            if self.release is not None:  # written, and their statistics computed: the rows can go
+                self.release()
+            if self.plan is not None:
+                write_refresh(cur, self.plan)
+            return
         what = Touched.everything() if needs_full_refresh(self.store) else self.touched()
         try:
             plan = plan_refresh(cur, what, progress=reporting(self.store, self.progress))
@@ -92,18 +136,22 @@ def load_extract(
     KPI files update KPIs (no derived results depend on them); the other formats add observations.
     Errors raise het.ingest.problems.ExtractRejected and write nothing. A file already loaded is not
     loaded again. Once its rows are written, the extract's bytes and rows are released
-    (ParsedExtract.release): they are in the store, and the refresh should not hold them twice.
+    (ParsedExtract.release): they are in the store, and the refresh should not hold them twice. The rows
+    of indicators the store does not hold yet have their statistics computed while they are written.
     """
     if parsed.format == kpi_commits.FORMAT:
         return kpi_commits.commit_kpis(store, parsed, loaded_by=loaded_by, source_kind=source_kind, note=note)
 
-    def touched() -> Touched:
-        keys = Touched.of(parsed.observations)
+    def release() -> None:
         parsed.release()
         release_freed_memory()
+
+    def touched() -> Touched:
+        keys = Touched.of(parsed.observations)
+        release()
         return keys
 
-    statistics = _Statistics(store, touched, progress)
+    statistics = _Statistics(store, touched, progress, rows=lambda: parsed.observations, release=release)
     parsed.release_content()  # its hash and stored form are ready: the bytes need not sit beside the rows
     with running(store):
         result = observation_commits.commit_extract(
@@ -113,6 +161,7 @@ def load_extract(
             source_kind=source_kind,
             note=note,
             new_indicators=new_indicators,
+            alongside=statistics.alongside,
             then=statistics,
         )
         if result.already_loaded:

@@ -169,6 +169,77 @@ def plan_refresh(
     return RefreshPlan(targets, results, version, full)
 
 
+def plan_first_load(
+    cur: duckdb.DuckDBPyConnection,
+    observations: pd.DataFrame,
+    *,
+    repetitions: int = SII_REPETITIONS,
+    progress: Progress | None = None,
+) -> Callable[[], RefreshPlan] | None:
+    """The refresh of a load's rows planned from the rows themselves, before they are written, when they
+    are the first the store holds of their indicators; None otherwise (then plan_refresh, after the write).
+
+    When the store holds no current observation of any indicator the rows hold, the refresh's inputs
+    once they are written are exactly these rows: its targets are the touched keys and what
+    queries/refresh_targets.sql adds to them, whose expansions through the stored observations find none
+    of these indicators before the write, and after it only keys the rows have. So what the refresh reads
+    from the store (version, targets, lookups, group populations) is read now, on the cursor, and the
+    computation returned uses no cursor: het.loads runs it while another thread writes the rows. Its plan
+    equals plan_refresh's after the write (tests/derived/test_refresh.py checks it).
+    """
+    indicators = sorted({str(value) for value in observations["indicator_id"].unique()})
+    held = cur.execute(read_query("active_observations_exist"), {"indicator_ids": indicators}).fetchall()[0][
+        0
+    ]
+    if held or observations.empty:
+        return None
+    version = cur.execute(read_query("current_data_version")).fetchall()[0][0]
+    cur.register("touched_keys", Touched.of(observations).keys)
+    try:
+        targets = cur.execute(read_query("refresh_targets"), {"england_code": ENGLAND}).df()
+    finally:
+        cur.unregister("touched_keys")
+    pack = cur.execute(read_query("deprivation_group_populations")).df()
+    columns = InputColumns.read(cur)
+    rows = _as_input_rows(observations, _input_schema(cur))  # the frame's own buffers, mostly
+
+    def compute() -> RefreshPlan:
+        batches = _batches(targets)
+        batch_rows = (  # each batch's rows taken as it comes: one batch's copy at a time
+            columns.attach(rows.filter(pc.is_in(rows.column("indicator_id"), value_set=pa.array(batch))))
+            for batch in batches
+        )
+        # Every row is a target's, so every result is (no rows read for context to leave out).
+        results = _computed(batches, None, batch_rows, pack, repetitions=repetitions, progress=progress)
+        return RefreshPlan(targets, results, version, full=False)
+
+    return compute
+
+
+def _input_schema(cur: duckdb.DuckDBPyConnection) -> pa.Schema:
+    """The columns and types of queries/gap_inputs.sql's rows, as DuckDB gives them."""
+    cur.register("input_keys", pd.DataFrame({column: pd.Series(dtype=str) for column in KEY}))
+    try:
+        return cur.sql(read_query("gap_inputs")).to_arrow_table().schema
+    finally:
+        cur.unregister("input_keys")
+
+
+def _as_input_rows(observations: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A load's rows as queries/gap_inputs.sql would give them once stored: its columns, each of the type
+    DuckDB gives (numbers cast to the store's types; text may stay dictionary-encoded, which
+    _as_inputs reads alike, but the two key columns looked up by InputColumns.attach are plain text)."""
+    table = pa.Table.from_pandas(observations[schema.names], preserve_index=False)
+    columns = []
+    for field in schema:
+        column = table.column(field.name)
+        if _is_text(column.type) and _is_text(field.type) and field.name not in ("indicator_id", "area_code"):
+            columns.append(column)
+        else:
+            columns.append(column.cast(field.type))
+    return pa.table(columns, names=schema.names)
+
+
 def write_refresh(cur: duckdb.DuckDBPyConnection, plan: RefreshPlan) -> None:
     """Replace the targets' derived rows with the plan's, and record the version they are for."""
     _write(cur, plan.targets, plan.results, version=plan.version, full=plan.full)
@@ -210,8 +281,8 @@ def running(store: Store) -> Iterator[None]:
         _set_running(store, None)
 
 
-def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> DerivedResults:
-    """compute_derived over the targets' inputs, a batch of indicators at a time, keeping target rows."""
+def _batches(targets: pd.DataFrame) -> list[list[str]]:
+    """The targets' indicators in batches: whole indicators, about BATCH_KEYS target keys per batch."""
     sizes = targets.groupby("indicator_id", sort=True).size()
     # A slice's inputs are about its targets' rows; batch indicators so each batch's targets stay bounded.
     batches, current, current_size = [], [], 0
@@ -223,27 +294,47 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
         current_size += size
     if current:
         batches.append(current)
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
-    done = 0
+    return batches
+
+
+def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> DerivedResults:
+    """compute_derived over the targets' inputs read from the store, a batch of indicators at a time."""
+    batches = _batches(targets)
     batch_targets = [targets[targets["indicator_id"].isin(batch)] for batch in batches]
     # The next batch's inputs are read (DuckDB, which releases the GIL) while this one is computed. Only
     # the reading thread uses the cursor; leaving the pool waits for it, so nothing outlives the refresh.
     # DuckDB reads on one thread meanwhile, so the engine keeps a core of its own (on 2 cores, ~20% faster).
     columns = InputColumns.read(cur)
     with _duckdb_threads(cur, 1), ThreadPoolExecutor(max_workers=1) as reader:
-        reading = reader.submit(_input_table, cur, batch_targets[0], columns) if batches else None
-        for number, batch in enumerate(batches):
-            rows = reading.result()
-            if number + 1 < len(batches):
-                reading = reader.submit(_input_table, cur, batch_targets[number + 1], columns)
-            # Converted here, not in the reading thread: two threads of Python work would take turns with
-            # Python's lock, and each slows the other more than the conversion costs (measured on 2 cores).
-            inputs = _as_inputs(rows)
-            del rows
-            _compute_batch(inputs, batch_targets[number], pack, parts, repetitions=repetitions)
-            done += len(batch)
-            if progress is not None:
-                progress(done, len(sizes), ", ".join(batch))
+
+        def read_ahead() -> Iterator[pa.Table]:
+            reading = reader.submit(_input_table, cur, batch_targets[0], columns) if batches else None
+            for number in range(len(batches)):
+                rows = reading.result()
+                if number + 1 < len(batches):
+                    reading = reader.submit(_input_table, cur, batch_targets[number + 1], columns)
+                yield rows
+
+        return _computed(
+            batches, batch_targets, read_ahead(), pack, repetitions=repetitions, progress=progress
+        )
+
+
+def _computed(batches, batch_targets, batch_rows, pack, *, repetitions, progress) -> DerivedResults:
+    """compute_derived over each batch's input rows (an iterator of Arrow tables, one per batch), keeping
+    the rows of each table whose key is one of the batch's targets (batch_targets; None: all of them)."""
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
+    done, total = 0, sum(len(batch) for batch in batches)
+    for number, (batch, rows) in enumerate(zip(batches, batch_rows, strict=True)):
+        # Converted here, not in the reading thread: two threads of Python work would take turns with
+        # Python's lock, and each slows the other more than the conversion costs (measured on 2 cores).
+        inputs = _as_inputs(rows)
+        del rows
+        targets = None if batch_targets is None else batch_targets[number]
+        _compute_batch(inputs, targets, pack, parts, repetitions=repetitions)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, ", ".join(batch))
     frames = {name: _concat(found) for name, found in parts.items()}
     return DerivedResults(**frames)
 
@@ -285,14 +376,15 @@ def _duckdb_threads(cur: duckdb.DuckDBPyConnection, threads: int) -> Iterator[No
 
 
 def _compute_batch(inputs, batch_targets, pack, parts, *, repetitions) -> None:
-    """compute_derived over one batch's inputs, adding the target rows of each table to `parts`."""
+    """compute_derived over one batch's inputs, adding the target rows of each table to `parts` (every
+    row when batch_targets is None)."""
     if inputs.empty:
         return
     results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
     for name in DERIVED_TABLES:
         frame = getattr(results, name)
         if not frame.empty:
-            parts[name].append(_keep_targets(frame, batch_targets))
+            parts[name].append(frame if batch_targets is None else _keep_targets(frame, batch_targets))
 
 
 INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]

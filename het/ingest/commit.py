@@ -3,6 +3,7 @@ overwritten. het.loads calls these and then refreshes the derived results; they 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,6 +25,7 @@ def commit_extract(
     source_kind: str,
     note: str | None = None,
     new_indicators: Sequence[dict] = (),
+    alongside: Callable[[duckdb.DuckDBPyConnection], Callable[[], None] | None] | None = None,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
@@ -34,8 +36,12 @@ def commit_extract(
 
     `then`, if given, runs inside the same transaction once the rows are written (het.loads recomputes
     the statistics there, so the load and its statistics commit together); if it raises, nothing is
-    written. An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes
-    are already loaded and active is recognised and not loaded again (and `then` does not run).
+    written. `alongside`, if given, is called in the transaction before the rows are written; the work it
+    returns, if any, runs on this thread while another writes the rows. That work must not use the
+    cursor. het.loads computes a first load's statistics from the rows meanwhile.
+
+    An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are already
+    loaded and active is recognised and not loaded again (and neither `alongside` nor `then` runs).
     """
     if parsed.format == "kpi":
         raise ValueError(
@@ -44,20 +50,42 @@ def commit_extract(
     if parsed.problems.errors:
         raise ExtractRejected(parsed.problems.errors)
     # The original's hash and compressed form: usually under way since the read (read_extract), else
-    # computed here in background threads (both release the GIL) while DuckDB compares and writes the
-    # rows; a file already loaded is found inside the transaction, which then rolls back.
+    # computed here in background threads (both release the GIL); a file already loaded is found first,
+    # inside the transaction, which then rolls back. The compressed form is waited for only once DuckDB has
+    # compared and written the rows.
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool, store.transaction() as cur:
+        with ThreadPoolExecutor(max_workers=3) as pool, store.transaction() as cur:
             if parsed.original is not None:
                 hashed = pool.submit(lambda: parsed.original.result().digest)
                 compressed = pool.submit(lambda: parsed.original.result().compressed)
             else:
                 hashed = pool.submit(sha256_of, parsed.content)
                 compressed = pool.submit(compress, parsed.content)
+            existing = cur.execute(
+                read_query("active_extract_by_sha"), {"sha256": hashed.result()}
+            ).fetchall()
+            if existing:  # before any work is started on its rows
+                raise _AlreadyLoaded(int(existing[0][0]))
             insert_pending(cur, new_indicators)
-            result = _write_extract(
-                cur, parsed, hashed, compressed, loaded_by=loaded_by, source_kind=source_kind, note=note
+            meanwhile = alongside(cur) if alongside is not None else None
+            write = functools.partial(
+                _write_extract,
+                cur,
+                parsed,
+                hashed,
+                compressed,
+                loaded_by=loaded_by,
+                source_kind=source_kind,
+                note=note,
             )
+            if meanwhile is None:
+                result = write()
+            else:  # the rows written on another thread (DuckDB leaves Python's lock free) beside the work
+                writing = pool.submit(write)
+                try:
+                    meanwhile()
+                finally:
+                    result = writing.result()  # waited for even if the work failed: nothing outlives it
             if then is not None:
                 then(cur)
     except _AlreadyLoaded as loaded:
@@ -78,10 +106,7 @@ def _write_extract(cur, parsed: ParsedExtract, hashed, compressed, *, loaded_by,
     cur.register("incoming", pa.Table.from_pandas(observations, preserve_index=False))
     try:
         rows_new, rows_revised, rows_unchanged = cur.execute(read_query("incoming_vs_current")).fetchone()
-        digest = hashed.result()
-        existing = cur.execute(read_query("active_extract_by_sha"), {"sha256": digest}).fetchall()
-        if existing:
-            raise _AlreadyLoaded(int(existing[0][0]))
+        digest = hashed.result()  # the caller found no active extract with these bytes
         extract_id = cur.execute(
             read_query("insert_extract"),
             {

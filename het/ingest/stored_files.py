@@ -98,8 +98,13 @@ def keep_original(
     digest = digest or hashlib.sha256(content).hexdigest()
     stored = compressed if compressed is not None else compress(content)
     # Registered as Arrow, not bound as a parameter: a parameter of tens of megabytes takes DuckDB about
-    # 0.3 s to convert; the Arrow buffer wraps the bytes without a copy.
-    cur.register("original_content", pa.table({"content": pa.array([stored], pa.large_binary())}))
+    # 0.3 s to convert. One value over the bytes' own buffer: pa.array would copy them first.
+    content_array = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(),
+        1,
+        [None, pa.array([0, len(stored)], pa.int64()).buffers()[1], pa.py_buffer(stored)],
+    )
+    cur.register("original_content", pa.table({"content": content_array}))
     try:
         cur.execute(
             read_query("insert_extract_file"),

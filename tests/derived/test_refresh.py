@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from het.demo import demo_extract
 from het.derived.gaps import DERIVED_TABLES
 from het.derived.refresh import (
     Touched,
+    plan_first_load,
     refresh,
     refresh_in_transaction,
     reporting,
@@ -19,8 +21,9 @@ from het.derived.refresh import (
     running_state,
 )
 from het.ingest import read_extract
-from het.loads import load_extract, withdraw_extract
+from het.loads import load_extract, prepare_store, refresh_statistics, withdraw_extract
 from het.store import Store
+from tests.conftest import shared_geography_dir
 
 TIDY_COLUMNS = [
     "indicator_id",
@@ -46,6 +49,25 @@ def store(demo_store_path, tmp_path):
     shutil.copy(demo_store_path, path)
     with Store(path) as opened:
         yield opened
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    """A store with its reference data and no extract (`python -m het init --no-demo`)."""
+    with Store(tmp_path / "empty.duckdb") as opened:
+        prepare_store(opened, geography_dir=shared_geography_dir(), demo=False)
+        yield opened
+
+
+def planned_from_rows(store: Store, observations: pd.DataFrame) -> bool:
+    """Whether a load of these rows would have its statistics planned from the rows themselves."""
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        return plan_first_load(cur, observations) is not None
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
 
 
 def derived_tables(cur) -> dict[str, pd.DataFrame]:
@@ -129,6 +151,59 @@ def test_incremental_refresh_equals_a_full_refresh_over_random_loads_and_withdra
             load(store, revision(store, rng, n_slices=int(rng.integers(1, 4))), f"rev{seed}_{step}.csv")
             what = f"load {step}"
         assert_same(derived_tables(store.cursor()), full_refresh_tables(store), what)
+
+
+def test_a_first_load_is_computed_from_its_rows_and_equals_a_full_refresh(empty_store):
+    """The first rows of their indicators have their statistics computed from the rows while they are
+    written: the same statistics a full refresh computes from the store. Later loads of the same
+    indicators are refreshed from the store, and stay equal to a full refresh too."""
+    store = empty_store
+    parsed = demo_extract(store)
+    assert planned_from_rows(store, parsed.observations)
+    result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    assert result.derived_error is None and result.rows_loaded > 1000
+    assert len(store.cursor().execute("SELECT * FROM gap_results").df()) > 0
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "the first load")
+    assert store.meta("derived_version") == store.meta("observations_version")
+
+    rng = np.random.default_rng(7)
+    content = revision(store, rng, n_slices=2)
+    again = read_extract(
+        content,
+        file_name="rev.csv",
+        indicators=store.query("indicator_catalogue"),
+        areas=store.query("area_list"),
+        format="het_tidy",
+    )
+    assert not planned_from_rows(store, again.observations)  # the store holds these indicators now
+    load(store, content, "rev.csv")
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "a revision after it")
+    first = int(store.query("extract_register").query("file_name == @parsed.file_name")["extract_id"].iloc[0])
+    withdraw_extract(store, first, by_user="test")
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "withdrawing the first load")
+
+
+def test_a_first_load_whose_statistics_fail_still_commits_its_rows(empty_store, monkeypatch):
+    """A failure computing a first load's statistics beside the write is reported, and the rows stay."""
+    import het.derived.refresh
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure in the statistics")
+
+    monkeypatch.setattr(het.derived.refresh, "compute_derived", broken)
+    store = empty_store
+    parsed = demo_extract(store)
+    assert planned_from_rows(store, parsed.observations)
+    rows = len(parsed.observations)
+    result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    assert result.derived_error == "RuntimeError: simulated failure in the statistics"
+    assert store.meta("derived_error") == result.derived_error
+    assert store.cursor().execute("SELECT count(*) FROM observations").fetchall()[0][0] == rows
+    assert store.cursor().execute("SELECT count(*) FROM gap_results").fetchall()[0][0] == 0
+    monkeypatch.undo()
+    refresh_statistics(store)  # the next refresh is a full one, and mends it
+    assert store.meta("derived_error") == ""
+    assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "the mended refresh")
 
 
 def test_a_load_touches_only_its_slices(store):
