@@ -205,8 +205,15 @@ def plan_first_load(
 
     def compute() -> RefreshPlan:
         batches = _batches(targets)
-        batch_rows = (  # each batch's rows taken as it comes: one batch's copy at a time
-            columns.attach(rows.filter(pc.is_in(rows.column("indicator_id"), value_set=pa.array(batch))))
+        # Each batch's rows taken as it comes (one batch's copy at a time), found by the indicator's code:
+        # the text is encoded once, not looked up once per batch.
+        encoded = pc.dictionary_encode(rows.column("indicator_id")).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        code_of = {value: code for code, value in enumerate(encoded.dictionary.to_pylist())}
+        batch_rows = (
+            columns.attach(
+                _rows_at(rows, np.flatnonzero(np.isin(codes, [code_of[i] for i in batch if i in code_of])))
+            )
             for batch in batches
         )
         # Every row is a target's, so every result is (no rows read for context to leave out).
@@ -214,6 +221,14 @@ def plan_first_load(
         return RefreshPlan(targets, results, version, full=False)
 
     return compute
+
+
+def _rows_at(table: pa.Table, positions: np.ndarray) -> pa.Table:
+    """The table's rows at these ascending positions: a slice, without a copy, when they are one run (a
+    file's rows usually come an indicator at a time)."""
+    if len(positions) and positions[-1] - positions[0] + 1 == len(positions):
+        return table.slice(int(positions[0]), len(positions))
+    return table.take(positions)
 
 
 def _input_schema(cur: duckdb.DuckDBPyConnection) -> pa.Schema:

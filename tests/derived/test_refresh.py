@@ -153,12 +153,22 @@ def test_incremental_refresh_equals_a_full_refresh_over_random_loads_and_withdra
         assert_same(derived_tables(store.cursor()), full_refresh_tables(store), what)
 
 
-def test_a_first_load_is_computed_from_its_rows_and_equals_a_full_refresh(empty_store):
+@pytest.mark.parametrize("order", ["an indicator at a time", "mixed"])
+def test_a_first_load_is_computed_from_its_rows_and_equals_a_full_refresh(empty_store, order):
     """The first rows of their indicators have their statistics computed from the rows while they are
-    written: the same statistics a full refresh computes from the store. Later loads of the same
-    indicators are refreshed from the store, and stay equal to a full refresh too."""
+    written: the same statistics a full refresh computes from the store, whether each indicator's rows
+    come together (each batch a slice of the rows) or mixed up (taken row by row). Later loads of the
+    same indicators are refreshed from the store, and stay equal to a full refresh too."""
     store = empty_store
     parsed = demo_extract(store)
+    rows = parsed.observations
+    if order == "mixed":
+        rows = rows.sample(frac=1, random_state=3)
+    else:
+        rows = rows.sort_values("indicator_id", kind="stable")
+    parsed.observations = rows.reset_index(drop=True)
+    runs = (parsed.observations["indicator_id"] != parsed.observations["indicator_id"].shift()).sum()
+    assert runs > 1000 if order == "mixed" else runs == parsed.observations["indicator_id"].nunique()
     assert planned_from_rows(store, parsed.observations)
     result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
     assert result.derived_error is None and result.rows_loaded > 1000
