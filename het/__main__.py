@@ -2,6 +2,10 @@
 
 import sys
 
-from het.cli import main
+from het import prefetch
+
+prefetch.start(sys.argv[1:])  # a load's file, read while the command line's modules are imported
+
+from het.cli import main  # noqa: E402 - after the read has started
 
 sys.exit(main())

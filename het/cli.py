@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from het import prefetch
 from het.auth import ROLES, add_user, read_accounts, remove_user, users_file
 from het.format import plural
 from het.ingest import read_extract
@@ -260,8 +261,11 @@ def _geography_load(store: Store, args) -> int:
 def _load(store: Store, args) -> int:
     prepare_store(store, demo=False)
     indicators, areas = store.query("indicator_catalogue"), store.query("area_list")
+    content = prefetch.take(args.file)  # read while het was imported (python -m het), if it still holds
+    if content is None:
+        content = args.file.read_bytes()
     parsed = read_extract(
-        args.file.read_bytes(),  # held by the extract alone, which releases it once committed
+        content,
         file_name=args.file.name,
         indicators=indicators,
         areas=areas,
@@ -271,6 +275,7 @@ def _load(store: Store, args) -> int:
         sheet=args.sheet,
         workstreams=store.query("workstream_names"),
     )
+    del content  # held by the extract alone, which releases it once committed
     malformed = [item for item in args.map if "=" not in item]
     if malformed:
         raise ValueError(f"--map takes KEY=INDICATOR (or KEY= to set it aside); got {quoted(malformed[0])}")
