@@ -44,7 +44,7 @@ from het.ingest.parsed import LoadResult, ParsedExtract
 from het.ingest.problems import ExtractRejected
 from het.memory import release_freed_memory
 from het.reference.loader import geography_dir_from_env, load_reference, reference_is_current
-from het.store import Store, read_query, set_meta
+from het.store import OnCursor, Store, read_query, set_meta
 
 
 class _Statistics:
@@ -73,8 +73,9 @@ class _Statistics:
         self.planned_early = False
         self.plan: RefreshPlan | None = None
 
-    def alongside(self, cur: duckdb.DuckDBPyConnection) -> Callable[[], None] | None:
-        """Before the rows are written: the work computing a first load's statistics, or None."""
+    def alongside(self, cur: duckdb.DuckDBPyConnection) -> Callable[[OnCursor], None] | None:
+        """Before the rows are written: the work computing a first load's statistics (and having them
+        written on the cursor's thread as they come), or None."""
         if self.rows is None or needs_full_refresh(self.store):
             return None
         try:
@@ -88,9 +89,9 @@ class _Statistics:
             return None
         self.planned_early = True
 
-        def work() -> None:
+        def work(on_cursor: OnCursor) -> None:
             try:
-                self.plan = compute()
+                self.plan = compute(on_cursor)
             except Exception as exc:  # noqa: BLE001 - reported after the change commits, never loses it
                 self.failure = exc
 

@@ -11,7 +11,8 @@ import functools
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,10 @@ class StoreBusyError(StoreUnavailableError):
     """Another change held the store for longer than a writer waits (WRITE_WAIT_S)."""
 
 
+# A change's cursor work handed to the thread that owns the cursor meanwhile (het.ingest.commit runs the
+# rows' write there; het.derived.refresh queues its results after them): called with the work to queue,
+# returns its future (done once that thread has done it, and everything queued before it).
+OnCursor = Callable[[Callable[[duckdb.DuckDBPyConnection], None]], Future]
 # How long a change waits for another change in this process to finish before giving up (seconds).
 WRITE_WAIT_S = 300.0
 # Each store file's data version as last read, by resolved path: every page asks for it several times a view

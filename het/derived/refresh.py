@@ -19,6 +19,7 @@ het.loads calls into this module.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,7 @@ import pyarrow.compute as pc
 from het.derived.codes import combined, shared_codes
 from het.derived.gaps import DERIVED_TABLES, SII_REPETITIONS, DerivedResults, compute_derived
 from het.stats.groups import group_numbers
-from het.store import Store, now_utc, read_query, set_meta
+from het.store import OnCursor, Store, now_utc, read_query, set_meta
 from het.vocabulary import ENGLAND
 
 KEY = ["indicator_id", "area_code", "sex", "age"]
@@ -100,7 +101,7 @@ class RefreshPlan:
     """What a refresh will write: the target keys and their recomputed results, at one data version."""
 
     targets: pd.DataFrame
-    results: DerivedResults
+    results: DerivedResults | None  # None: already written, batch by batch as computed (plan_first_load)
     version: int
     full: bool
 
@@ -175,7 +176,7 @@ def plan_first_load(
     *,
     repetitions: int = SII_REPETITIONS,
     progress: Progress | None = None,
-) -> Callable[[], RefreshPlan] | None:
+) -> Callable[[OnCursor], RefreshPlan] | None:
     """The refresh of a load's rows planned from the rows themselves, before they are written, when they
     are the first the store holds of their indicators; None otherwise (then plan_refresh, after the write).
 
@@ -184,8 +185,12 @@ def plan_first_load(
     queries/refresh_targets.sql adds to them, whose expansions through the stored observations find none
     of these indicators before the write, and after it only keys the rows have. So what the refresh reads
     from the store (version, targets, lookups, group populations) is read now, on the cursor, and the
-    computation returned uses no cursor: het.loads runs it while another thread writes the rows. Its plan
-    equals plan_refresh's after the write (tests/derived/test_refresh.py checks it).
+    computation returned does not use the cursor itself: het.loads runs it while another thread writes the
+    rows, and it hands its results to `on_cursor`, which writes them on that thread after the rows: each
+    time that thread is free, every batch computed by then is written in one go, while the engine goes on
+    with the next (DuckDB stores a few large appends for less than many small ones). If the computation
+    fails, the targets' rows it wrote are deleted again (queued after them) and the error raised. Its
+    results equal plan_refresh's after the write (tests/derived/test_refresh.py checks it).
     """
     indicators = sorted({str(value) for value in observations["indicator_id"].unique()})
     held = cur.execute(read_query("active_observations_exist"), {"indicator_ids": indicators}).fetchall()[0][
@@ -203,7 +208,10 @@ def plan_first_load(
     columns = InputColumns.read(cur)
     rows = _as_input_rows(observations, _input_schema(cur))  # the frame's own buffers, mostly
 
-    def compute() -> RefreshPlan:
+    def compute(on_cursor: OnCursor) -> RefreshPlan:
+        # No derived row of these indicators can be stored (none of their observations is): cleared anyway,
+        # before any is written, so the outcome never depends on it.
+        cleared = on_cursor(functools.partial(_delete_targets, targets=targets))  # done once rows are written
         batches = _batches(targets)
         # Each batch's rows taken as it comes (one batch's copy at a time), found by the indicator's code:
         # the text is encoded once, not looked up once per batch.
@@ -216,11 +224,43 @@ def plan_first_load(
             )
             for batch in batches
         )
-        # Every row is a target's, so every result is (no rows read for context to leave out).
-        results = _computed(batches, None, batch_rows, pack, repetitions=repetitions, progress=progress)
-        return RefreshPlan(targets, results, version, full=False)
+
+        # Batches' results wait until the cursor's thread is free (the rows written, and what was handed
+        # to it before), then all that waits is written in one go: DuckDB stores large appends for less.
+        waiting: list[DerivedResults] = []
+        free = [cleared]
+
+        def write_waiting() -> None:
+            free[0] = on_cursor(functools.partial(_insert, results=_combined(waiting), version=version))
+            waiting.clear()
+
+        def written(results: DerivedResults) -> None:
+            waiting.append(results)
+            if free[0].done():
+                write_waiting()
+
+        try:  # every row is a target's, so every result is (no rows read for context to leave out)
+            _computed(
+                batches, None, batch_rows, pack, repetitions=repetitions, progress=progress, written=written
+            )
+            if waiting:
+                write_waiting()
+        except BaseException:
+            on_cursor(functools.partial(_delete_targets, targets=targets))  # what was written of it goes
+            raise
+        return RefreshPlan(targets, None, version, full=False)
 
     return compute
+
+
+def _combined(parts: list[DerivedResults]) -> DerivedResults:
+    """Several batches' results as one."""
+    return DerivedResults(
+        **{
+            name: _concat([frame for part in parts if not (frame := getattr(part, name)).empty])
+            for name in DERIVED_TABLES
+        }
+    )
 
 
 def _rows_at(table: pa.Table, positions: np.ndarray) -> pa.Table:
@@ -256,8 +296,10 @@ def _as_input_rows(observations: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 
 
 def write_refresh(cur: duckdb.DuckDBPyConnection, plan: RefreshPlan) -> None:
-    """Replace the targets' derived rows with the plan's, and record the version they are for."""
-    _write(cur, plan.targets, plan.results, version=plan.version, full=plan.full)
+    """Replace the targets' derived rows with the plan's (unless written already), and record the version
+    they are for."""
+    if plan.results is not None:
+        _write(cur, plan.targets, plan.results, version=plan.version, full=plan.full)
     set_meta(cur, "derived_version", str(plan.version))
     set_meta(cur, "derived_error", "")
 
@@ -335,9 +377,12 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
         )
 
 
-def _computed(batches, batch_targets, batch_rows, pack, *, repetitions, progress) -> DerivedResults:
+def _computed(
+    batches, batch_targets, batch_rows, pack, *, repetitions, progress, written=None
+) -> DerivedResults | None:
     """compute_derived over each batch's input rows (an iterator of Arrow tables, one per batch), keeping
-    the rows of each table whose key is one of the batch's targets (batch_targets; None: all of them)."""
+    the rows of each table whose key is one of the batch's targets (batch_targets; None: all of them).
+    `written`, if given, is handed each batch's results as they are computed, and nothing is returned."""
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
     done, total = 0, sum(len(batch) for batch in batches)
     for number, (batch, rows) in enumerate(zip(batches, batch_rows, strict=True)):
@@ -346,10 +391,18 @@ def _computed(batches, batch_targets, batch_rows, pack, *, repetitions, progress
         inputs = _as_inputs(rows)
         del rows
         targets = None if batch_targets is None else batch_targets[number]
-        _compute_batch(inputs, targets, pack, parts, repetitions=repetitions)
+        found = _compute_batch(inputs, targets, pack, repetitions=repetitions)
+        del inputs
+        if written is not None:
+            written(DerivedResults(**{name: (found[name] or [pd.DataFrame()])[0] for name in DERIVED_TABLES}))
+        else:
+            for name in DERIVED_TABLES:
+                parts[name].extend(found[name])
         done += len(batch)
         if progress is not None:
             progress(done, total, ", ".join(batch))
+    if written is not None:
+        return None
     frames = {name: _concat(found) for name, found in parts.items()}
     return DerivedResults(**frames)
 
@@ -390,16 +443,18 @@ def _duckdb_threads(cur: duckdb.DuckDBPyConnection, threads: int) -> Iterator[No
         cur.execute(f"SET threads = {before}")
 
 
-def _compute_batch(inputs, batch_targets, pack, parts, *, repetitions) -> None:
-    """compute_derived over one batch's inputs, adding the target rows of each table to `parts` (every
-    row when batch_targets is None)."""
+def _compute_batch(inputs, batch_targets, pack, *, repetitions) -> dict[str, list[pd.DataFrame]]:
+    """compute_derived over one batch's inputs: each table's target rows (every row when batch_targets is
+    None), as a list of no frame or one."""
+    found: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
     if inputs.empty:
-        return
+        return found
     results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
     for name in DERIVED_TABLES:
         frame = getattr(results, name)
         if not frame.empty:
-            parts[name].append(frame if batch_targets is None else _keep_targets(frame, batch_targets))
+            found[name].append(frame if batch_targets is None else _keep_targets(frame, batch_targets))
+    return found
 
 
 INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
@@ -548,12 +603,22 @@ def _write(cur, targets: pd.DataFrame, results: DerivedResults, *, version: int,
         for name in DERIVED_TABLES:
             cur.execute(_CLEAR[name])
     else:
-        cur.register("targets", targets)
-        try:
-            for name in DERIVED_TABLES:
-                cur.execute(read_query(f"delete_{name}_of_targets"))
-        finally:
-            cur.unregister("targets")
+        _delete_targets(cur, targets)
+    _insert(cur, results, version)
+
+
+def _delete_targets(cur, targets: pd.DataFrame) -> None:
+    """Delete the targets' rows from every derived table."""
+    cur.register("targets", targets)
+    try:
+        for name in DERIVED_TABLES:
+            cur.execute(read_query(f"delete_{name}_of_targets"))
+    finally:
+        cur.unregister("targets")
+
+
+def _insert(cur, results: DerivedResults, version: int) -> None:
+    """Add the results' rows to each derived table, stamped with the data version."""
     for name in DERIVED_TABLES:
         frame = getattr(results, name)
         if frame.empty:

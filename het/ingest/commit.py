@@ -14,7 +14,7 @@ from het.ingest.indicators import insert_pending
 from het.ingest.parsed import LoadResult, ParsedExtract
 from het.ingest.problems import ExtractRejected
 from het.ingest.stored_files import compress, keep_original, record_extract_event, sha256_of
-from het.store import Store, mark_observations_changed, now_utc, read_query
+from het.store import OnCursor, Store, mark_observations_changed, now_utc, read_query
 
 
 def commit_extract(
@@ -25,7 +25,7 @@ def commit_extract(
     source_kind: str,
     note: str | None = None,
     new_indicators: Sequence[dict] = (),
-    alongside: Callable[[duckdb.DuckDBPyConnection], Callable[[], None] | None] | None = None,
+    alongside: Callable[[duckdb.DuckDBPyConnection], Callable[[OnCursor], None] | None] | None = None,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
     """Write the extract record, its original file and its observations in one transaction.
@@ -38,7 +38,10 @@ def commit_extract(
     the statistics there, so the load and its statistics commit together); if it raises, nothing is
     written. `alongside`, if given, is called in the transaction before the rows are written; the work it
     returns, if any, runs on this thread while another writes the rows. That work must not use the
-    cursor. het.loads computes a first load's statistics from the rows meanwhile.
+    cursor: it is given a function that queues work for the cursor (called with it) on the writing
+    thread, after the rows, in order, and returns its future; the transaction goes on once all of it is
+    done, and the first error among it raises. het.loads computes a first load's statistics from the rows
+    meanwhile, and has them written there as they are computed.
 
     An extract with errors raises ExtractRejected and writes nothing. A file whose exact bytes are already
     loaded and active is recognised and not loaded again (and neither `alongside` nor `then` runs).
@@ -54,7 +57,7 @@ def commit_extract(
     # inside the transaction, which then rolls back. The compressed form is waited for only once DuckDB has
     # compared and written the rows.
     try:
-        with ThreadPoolExecutor(max_workers=3) as pool, store.transaction() as cur:
+        with ThreadPoolExecutor(max_workers=2) as pool, store.transaction() as cur:
             if parsed.original is not None:
                 hashed = pool.submit(lambda: parsed.original.result().digest)
                 compressed = pool.submit(lambda: parsed.original.result().compressed)
@@ -80,12 +83,22 @@ def commit_extract(
             )
             if meanwhile is None:
                 result = write()
-            else:  # the rows written on another thread (DuckDB leaves Python's lock free) beside the work
-                writing = pool.submit(write)
-                try:
-                    meanwhile()
-                finally:
-                    result = writing.result()  # waited for even if the work failed: nothing outlives it
+            else:  # the rows written on the cursor's own thread (DuckDB leaves Python's lock free) beside the
+                # work, which queues what it writes there after them
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="het-cursor") as on_cursor:
+                    writing = on_cursor.submit(write)
+                    queued = []
+
+                    def queue(work):
+                        queued.append(on_cursor.submit(work, cur))
+                        return queued[-1]
+
+                    try:
+                        meanwhile(queue)
+                    finally:  # waited for even if the work failed: nothing outlives the transaction
+                        result = writing.result()
+                        for done in queued:
+                            done.result()
             if then is not None:
                 then(cur)
     except _AlreadyLoaded as loaded:

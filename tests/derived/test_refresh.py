@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 
 import numpy as np
 import pandas as pd
@@ -193,23 +194,35 @@ def test_a_first_load_is_computed_from_its_rows_and_equals_a_full_refresh(empty_
     assert_same(derived_tables(store.cursor()), full_refresh_tables(store), "withdrawing the first load")
 
 
-def test_a_first_load_whose_statistics_fail_still_commits_its_rows(empty_store, monkeypatch):
-    """A failure computing a first load's statistics beside the write is reported, and the rows stay."""
+@pytest.mark.parametrize("fails_after", [0, 12])
+def test_a_first_load_whose_statistics_fail_still_commits_its_rows(empty_store, monkeypatch, fails_after):
+    """A failure computing a first load's statistics beside the write is reported, and the rows stay;
+    the statistics of the batches computed before it, written meanwhile, go again (a full refresh,
+    the next, computes them all)."""
     import het.derived.refresh
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("simulated failure in the statistics")
+    real, calls = het.derived.refresh.compute_derived, []
 
-    monkeypatch.setattr(het.derived.refresh, "compute_derived", broken)
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > fails_after:
+            time.sleep(0.3)  # the earlier batches' results are written meanwhile
+            raise RuntimeError("simulated failure in the statistics")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(het.derived.refresh, "compute_derived", failing)
+    monkeypatch.setattr(het.derived.refresh, "BATCH_KEYS", 1)  # an indicator per batch: many batches
     store = empty_store
     parsed = demo_extract(store)
     assert planned_from_rows(store, parsed.observations)
     rows = len(parsed.observations)
     result = load_extract(store, parsed, loaded_by="test", source_kind="cli")
+    assert len(calls) == fails_after + 1
     assert result.derived_error == "RuntimeError: simulated failure in the statistics"
     assert store.meta("derived_error") == result.derived_error
     assert store.cursor().execute("SELECT count(*) FROM observations").fetchall()[0][0] == rows
-    assert store.cursor().execute("SELECT count(*) FROM gap_results").fetchall()[0][0] == 0
+    for name in DERIVED_TABLES:
+        assert store.cursor().execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] == 0, name
     monkeypatch.undo()
     refresh_statistics(store)  # the next refresh is a full one, and mends it
     assert store.meta("derived_error") == ""
