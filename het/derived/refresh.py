@@ -228,15 +228,16 @@ def plan_first_load(
         # Batches' results wait until the cursor's thread is free (the rows written, and what was handed
         # to it before), then all that waits is written in one go: DuckDB stores large appends for less.
         waiting: list[DerivedResults] = []
-        free = [cleared]
+        last = cleared  # the cursor's thread is free once this is done
 
         def write_waiting() -> None:
-            free[0] = on_cursor(functools.partial(_insert, results=_combined(waiting), version=version))
+            nonlocal last
+            last = on_cursor(functools.partial(_insert, results=_combined(waiting), version=version))
             waiting.clear()
 
         def written(results: DerivedResults) -> None:
             waiting.append(results)
-            if free[0].done():
+            if last.done():
                 write_waiting()
 
         try:  # every row is a target's, so every result is (no rows read for context to leave out)
