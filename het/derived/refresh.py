@@ -193,10 +193,8 @@ def plan_first_load(
     results equal plan_refresh's after the write (tests/derived/test_refresh.py checks it).
     """
     indicators = sorted({str(value) for value in observations["indicator_id"].unique()})
-    held = cur.execute(read_query("active_observations_exist"), {"indicator_ids": indicators}).fetchall()[0][
-        0
-    ]
-    if held or observations.empty:
+    found = cur.execute(read_query("active_observations_exist"), {"indicator_ids": indicators}).fetchall()
+    if found[0][0] or observations.empty:
         return None
     version = cur.execute(read_query("current_data_version")).fetchall()[0][0]
     cur.register("touched_keys", Touched.of(observations).keys)
@@ -373,18 +371,23 @@ def _compute_in_batches(cur, targets, pack, *, repetitions, progress) -> Derived
                     reading = reader.submit(_input_table, cur, batch_targets[number + 1], columns)
                 yield rows
 
-        return _computed(
-            batches, batch_targets, read_ahead(), pack, repetitions=repetitions, progress=progress
+        found: list[DerivedResults] = []
+        _computed(
+            batches,
+            batch_targets,
+            read_ahead(),
+            pack,
+            repetitions=repetitions,
+            progress=progress,
+            written=found.append,
         )
+        return _combined(found)
 
 
-def _computed(
-    batches, batch_targets, batch_rows, pack, *, repetitions, progress, written=None
-) -> DerivedResults | None:
-    """compute_derived over each batch's input rows (an iterator of Arrow tables, one per batch), keeping
-    the rows of each table whose key is one of the batch's targets (batch_targets; None: all of them).
-    `written`, if given, is handed each batch's results as they are computed, and nothing is returned."""
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
+def _computed(batches, batch_targets, batch_rows, pack, *, repetitions, progress, written) -> None:
+    """compute_derived over each batch's input rows (an iterator of Arrow tables, one per batch), handing
+    `written` each batch's results as they are computed: the rows of each table whose key is one of the
+    batch's targets (batch_targets; None: all of them)."""
     done, total = 0, sum(len(batch) for batch in batches)
     for number, (batch, rows) in enumerate(zip(batches, batch_rows, strict=True)):
         # Converted here, not in the reading thread: two threads of Python work would take turns with
@@ -392,20 +395,11 @@ def _computed(
         inputs = _as_inputs(rows)
         del rows
         targets = None if batch_targets is None else batch_targets[number]
-        found = _compute_batch(inputs, targets, pack, repetitions=repetitions)
+        written(_compute_batch(inputs, targets, pack, repetitions=repetitions))
         del inputs
-        if written is not None:
-            written(DerivedResults(**{name: (found[name] or [pd.DataFrame()])[0] for name in DERIVED_TABLES}))
-        else:
-            for name in DERIVED_TABLES:
-                parts[name].extend(found[name])
         done += len(batch)
         if progress is not None:
             progress(done, total, ", ".join(batch))
-    if written is not None:
-        return None
-    frames = {name: _concat(found) for name, found in parts.items()}
-    return DerivedResults(**frames)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -444,18 +438,21 @@ def _duckdb_threads(cur: duckdb.DuckDBPyConnection, threads: int) -> Iterator[No
         cur.execute(f"SET threads = {before}")
 
 
-def _compute_batch(inputs, batch_targets, pack, *, repetitions) -> dict[str, list[pd.DataFrame]]:
-    """compute_derived over one batch's inputs: each table's target rows (every row when batch_targets is
-    None), as a list of no frame or one."""
-    found: dict[str, list[pd.DataFrame]] = {name: [] for name in DERIVED_TABLES}
+def _compute_batch(inputs, batch_targets, pack, *, repetitions) -> DerivedResults:
+    """compute_derived over one batch's inputs, each table keeping its target rows (every row when
+    batch_targets is None)."""
     if inputs.empty:
-        return found
+        return DerivedResults(**{name: pd.DataFrame() for name in DERIVED_TABLES})
     results = compute_derived(inputs, group_populations=pack, repetitions=repetitions)
-    for name in DERIVED_TABLES:
-        frame = getattr(results, name)
-        if not frame.empty:
-            found[name].append(frame if batch_targets is None else _keep_targets(frame, batch_targets))
-    return found
+    if batch_targets is None:
+        return results
+    frames = {name: getattr(results, name) for name in DERIVED_TABLES}
+    return DerivedResults(
+        **{
+            name: frame if frame.empty else _keep_targets(frame, batch_targets)
+            for name, frame in frames.items()
+        }
+    )
 
 
 INPUT_ORDER = ["indicator_id", "area_code", "sex", "age", "breakdown", "category", "period_sort"]
